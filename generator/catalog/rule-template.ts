@@ -1,0 +1,83 @@
+import type { RuleKind, Severity } from '../manifest/types.js';
+
+export type TriggerOperator = 'gt' | 'lt' | 'eq' | 'ne';
+
+export interface FieldMappingTemplate {
+  identifier: string;
+  columnName: string;
+}
+
+export interface EntityMappingTemplate {
+  entityType: string;
+  fieldMappings: FieldMappingTemplate[];
+}
+
+export interface DataConnector {
+  connectorId: string;
+  dataTypes: string[];
+}
+
+/** One file of `analytics-rules/`, as written (the query still a Handlebars template). */
+export interface RuleTemplate {
+  id: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  kind: RuleKind;
+  queryFrequency: string;
+  queryPeriod: string;
+  triggerOperator: TriggerOperator;
+  triggerThreshold: number;
+  version: string;
+  tactics: string[];
+  relevantTechniques: string[];
+  requiredDataConnectors: DataConnector[];
+  entityMappings: EntityMappingTemplate[];
+  customDetails?: Record<string, string>;
+  alertDetailsOverride?: {
+    alertDisplayNameFormat?: string;
+    alertDescriptionFormat?: string;
+  };
+  query: string;
+}
+
+/** Where a template came from, so findings can point into it. */
+export interface TemplateSource {
+  file: string;
+  /** Lines of the file, per property path (`query`, `entityMappings[0]...`). */
+  lineOf: (segments: readonly (string | number)[]) => number;
+  /** 1-based line of the file where the query's first line stands, and its indentation. */
+  queryStart: { line: number; column: number };
+}
+
+export interface CatalogRule {
+  template: RuleTemplate;
+  source: TemplateSource;
+}
+
+export interface Catalog {
+  rules: CatalogRule[];
+  /** Partial name -> Handlebars text. */
+  partials: Record<string, string>;
+}
+
+/** Sentinel's AttackTactic enum (Microsoft.SecurityInsights); a test keeps it equal to the SDK's. */
+export const ATTACK_TACTICS = [
+  'Reconnaissance',
+  'ResourceDevelopment',
+  'InitialAccess',
+  'Execution',
+  'Persistence',
+  'PrivilegeEscalation',
+  'DefenseEvasion',
+  'CredentialAccess',
+  'Discovery',
+  'LateralMovement',
+  'Collection',
+  'Exfiltration',
+  'CommandAndControl',
+  'Impact',
+  'PreAttack',
+  'ImpairProcessControl',
+  'InhibitResponseFunction',
+] as const;

@@ -1,0 +1,25 @@
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { OutputFile } from '../render/output-files.js';
+
+/** The folders `render` owns inside the output folder; stale files in them are removed. */
+const OWNED_FOLDERS = ['arm/rules', 'yaml', 'watchlist'];
+
+/**
+ * Writes the rendered files. A rule dropped from the catalog must not leave its old file behind
+ * (someone would import it), so the folders we own are emptied of files we did not just write.
+ */
+export async function writeOutputFiles(outDir: string, files: readonly OutputFile[]): Promise<void> {
+  const wanted = new Set(files.map((f) => f.path));
+  for (const folder of OWNED_FOLDERS) {
+    const entries = await readdir(join(outDir, folder)).catch(() => [] as string[]);
+    for (const name of entries) {
+      if (!wanted.has(`${folder}/${name}`)) await rm(join(outDir, folder, name), { force: true });
+    }
+  }
+  for (const file of files) {
+    const path = join(outDir, ...file.path.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content, 'utf8');
+  }
+}

@@ -1,0 +1,45 @@
+import type { RenderedRule } from './sentinel-rule.js';
+
+export const DEPLOYMENT_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+/**
+ * The API version whose model types build the properties (that of @azure/arm-securityinsight).
+ * It is a preview version, which NRT rules need; Scheduled rules use it too so both kinds follow
+ * the one schema the push path also speaks.
+ */
+export const ALERT_RULES_API_VERSION = '2022-09-01-preview';
+export const ALERT_RULE_RESOURCE_TYPE = 'Microsoft.OperationalInsights/workspaces/providers/alertRules';
+
+export interface ArmRuleTemplate {
+  $schema: string;
+  contentVersion: string;
+  parameters: { workspace: { type: 'String'; metadata: { description: string } } };
+  resources: {
+    id: string;
+    name: string;
+    type: typeof ALERT_RULE_RESOURCE_TYPE;
+    kind: RenderedRule['apiKind'];
+    apiVersion: string;
+    properties: RenderedRule['properties'];
+  }[];
+}
+
+/** One rule as Sentinel's Analytics > Export writes it and Analytics > Import reads it. */
+export function armRuleTemplate(rule: RenderedRule): ArmRuleTemplate {
+  return {
+    $schema: DEPLOYMENT_TEMPLATE_SCHEMA,
+    contentVersion: '1.0.0.0',
+    parameters: {
+      workspace: { type: 'String', metadata: { description: 'Name of the Log Analytics workspace that Microsoft Sentinel runs on.' } },
+    },
+    resources: [
+      {
+        id: `[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/${rule.guid}')]`,
+        name: `[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${rule.guid}')]`,
+        type: ALERT_RULE_RESOURCE_TYPE,
+        kind: rule.apiKind,
+        apiVersion: ALERT_RULES_API_VERSION,
+        properties: rule.properties,
+      },
+    ],
+  };
+}

@@ -1,0 +1,15 @@
+/** Durations as Sentinel's rule YAML writes them (5m, 1h, 14d) and as its API takes them (PT5M, PT1H, P14D). */
+const UNIT_MINUTES = { m: 1, h: 60, d: 1440 } as const;
+
+export function durationMinutes(text: string): number {
+  const match = /^([1-9][0-9]*)([mhd])$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${JSON.stringify(text)} (expected e.g. 5m, 1h, 14d)`);
+  return Number(match[1]) * UNIT_MINUTES[match[2] as keyof typeof UNIT_MINUTES];
+}
+
+export function isoDuration(text: string): string {
+  const minutes = durationMinutes(text);
+  if (minutes % 1440 === 0) return `P${minutes / 1440}D`;
+  if (minutes % 60 === 0) return `PT${minutes / 60}H`;
+  return `PT${minutes}M`;
+}

@@ -1,0 +1,70 @@
+import type { Catalog } from '../catalog/rule-template.js';
+import type { Finding } from '../findings.js';
+import type { AccountSource, Manifest } from '../manifest/types.js';
+import { queryContext } from './query-context.js';
+import { renderQueryTemplate } from './query-template.js';
+import { resolveRules } from './resolve-rules.js';
+import { sentinelRule, type RenderedRule } from './sentinel-rule.js';
+
+/** Sentinel rejects a rule whose query is longer than this. */
+export const MAX_QUERY_LENGTH = 10_000;
+
+export interface RenderedRules {
+  rules: RenderedRule[];
+  accountSource: AccountSource;
+  findings: Finding[];
+}
+
+/**
+ * Renders every catalog rule for the manifest. Pure. When the manifest does not choose an account
+ * source and the account lists would push a query past Sentinel's length limit, the rules read
+ * the accounts from a watchlist instead, and a notice says so.
+ */
+export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: string): RenderedRules {
+  const requested = manifest.accountSource;
+  const first = renderWith(manifest, catalog, requested ?? 'inline');
+  if (requested !== undefined || first.rules.every((r) => r.query.text.length <= MAX_QUERY_LENGTH)) return first;
+  const longest = Math.max(...first.rules.map((r) => r.query.text.length));
+  const second = renderWith(manifest, catalog, 'watchlist');
+  second.findings.unshift({
+    severity: 'notice',
+    code: 'render/watchlist-chosen',
+    message: `with ${manifest.accounts.length} accounts written inline the longest query would be ${longest} characters (Sentinel's limit is ${MAX_QUERY_LENGTH}); the rules read the accounts from the watchlist instead`,
+    hint: 'Create the watchlist from the rendered watchlist/*.csv (its alias is the one the rules read), or set accountSource: watchlist to make this choice explicit.',
+    path: 'accountSource',
+    location: { file: manifestFile },
+  });
+  return second;
+}
+
+function renderWith(manifest: Manifest, catalog: Catalog, source: AccountSource): RenderedRules {
+  const partial = catalog.partials[`accounts-${source}`];
+  const findings: Finding[] = [];
+  if (partial === undefined) {
+    findings.push({
+      severity: 'error',
+      code: 'catalog/missing-partial',
+      message: `the rule catalog has no _partials/accounts-${source}.kql.hbs`,
+      hint: 'Restore the partial from the package.',
+    });
+    return { rules: [], accountSource: source, findings };
+  }
+  const context = queryContext(manifest);
+  const rules: RenderedRule[] = [];
+  for (const rule of resolveRules(manifest, catalog.rules)) {
+    try {
+      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, { accounts: partial }, context)));
+    } catch (error) {
+      findings.push({
+        severity: 'error',
+        code: 'render/template',
+        ruleId: rule.id,
+        message: `query template of '${rule.id}' does not render: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        hint: 'Every {{kql ...}} must name a value the query context has (accounts.objectIds, accounts.userPrincipalNames, exclusionGroup.objectId, exclusionGroup.displayName, watchlist.alias).',
+        location: { file: rule.source.file, line: rule.source.queryStart.line },
+        path: 'query',
+      });
+    }
+  }
+  return { rules, accountSource: source, findings };
+}

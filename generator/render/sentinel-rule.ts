@@ -1,0 +1,78 @@
+import type { NrtAlertRule, ScheduledAlertRule } from '@azure/arm-securityinsight';
+import type { TriggerOperator } from '../catalog/rule-template.js';
+import { isoDuration } from './durations.js';
+import { managedDescription } from './ownership.js';
+import type { RenderedQuery } from './query-template.js';
+import type { ResolvedRule } from './resolve-rules.js';
+
+type ServerFields = 'id' | 'name' | 'type' | 'systemData' | 'etag' | 'lastModifiedUtc' | 'kind';
+export type ScheduledRuleProperties = Omit<ScheduledAlertRule, ServerFields>;
+export type NrtRuleProperties = Omit<NrtAlertRule, ServerFields>;
+
+export interface RenderedRule extends ResolvedRule {
+  query: RenderedQuery;
+  /** Sentinel's kind for the rule resource. */
+  apiKind: 'Scheduled' | 'NRT';
+  properties: ScheduledRuleProperties | NrtRuleProperties;
+}
+
+const TRIGGER_OPERATORS: Record<TriggerOperator, ScheduledAlertRule['triggerOperator']> = {
+  gt: 'GreaterThan',
+  lt: 'LessThan',
+  eq: 'Equal',
+  ne: 'NotEqual',
+};
+
+/** The rule's Sentinel properties as typed model objects; the same object feeds ARM and the API. */
+export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): RenderedRule {
+  const t = rule.template;
+  // This API version takes parent technique ids only (T1078); sub-techniques stay in the YAML.
+  const techniques = [...new Set(t.relevantTechniques.map((id) => id.split('.')[0]!))];
+  const common = {
+    displayName: t.name,
+    description: managedDescription(t.description, t.id, t.version),
+    severity: rule.severity,
+    enabled: rule.enabled,
+    query: query.text,
+  };
+  const detection = {
+    suppressionDuration: 'PT5H',
+    suppressionEnabled: false,
+    tactics: t.tactics,
+    techniques,
+    templateVersion: t.version,
+    incidentConfiguration: {
+      createIncident: true,
+      groupingConfiguration: {
+        // Every use of a break-glass account is its own incident: never fold one into another.
+        enabled: false,
+        reopenClosedIncident: false,
+        lookbackDuration: 'PT5H',
+        matchingMethod: 'AllEntities',
+        groupByEntities: [],
+        groupByAlertDetails: [],
+        groupByCustomDetails: [],
+      },
+    },
+    eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
+    ...(t.alertDetailsOverride ? { alertDetailsOverride: { ...t.alertDetailsOverride } } : {}),
+    customDetails: { ...(t.customDetails ?? {}) },
+    entityMappings: t.entityMappings.map((m) => ({
+      entityType: m.entityType,
+      fieldMappings: m.fieldMappings.map((f) => ({ identifier: f.identifier, columnName: f.columnName })),
+    })),
+  };
+  if (rule.kind === 'nrt') {
+    const properties: NrtRuleProperties = { ...common, ...detection };
+    return { ...rule, query, apiKind: 'NRT', properties };
+  }
+  const properties: ScheduledRuleProperties = {
+    ...common,
+    queryFrequency: isoDuration(rule.queryFrequency),
+    queryPeriod: isoDuration(rule.queryPeriod),
+    triggerOperator: TRIGGER_OPERATORS[t.triggerOperator],
+    triggerThreshold: t.triggerThreshold,
+    ...detection,
+  };
+  return { ...rule, query, apiKind: 'Scheduled', properties };
+}

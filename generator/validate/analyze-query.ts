@@ -1,0 +1,96 @@
+import { kustoLanguage } from './kusto-runtime.js';
+
+export interface KustoDiagnostic {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  /** 1-based line and column in the analysed text. */
+  line: number;
+  column: number;
+  offset: number;
+  length: number;
+}
+
+export interface QueryAnalysis {
+  diagnostics: KustoDiagnostic[];
+  /** Columns of the query's result, name -> Kusto type; undefined if the result is not a table. */
+  outputColumns: Map<string, string> | undefined;
+  /** Operators that make Sentinel scan every table (search/find without `in`, union with wildcards). */
+  scansAllTables: { operator: string; line: number; column: number }[];
+}
+
+/** Parses and semantically analyses one query against the workspace schema. Pure given the globals. */
+export function analyzeQuery(text: string, globals: Kusto.Language.GlobalState): QueryAnalysis {
+  const K = kustoLanguage();
+  const code = K.KustoCode.ParseAndAnalyze(text, globals);
+  if (!code) throw new Error('Kusto.Language returned no analysis');
+  const position = lineColumn(text);
+  const diagnostics: KustoDiagnostic[] = [];
+  const list = code.GetDiagnostics();
+  for (let i = 0; i < (list?.Count ?? 0); i++) {
+    const d = list!.getItem(i);
+    if (!d) continue;
+    const severity = d.Severity === 'Error' ? 'error' : d.Severity === 'Warning' ? 'warning' : undefined;
+    if (!severity) continue;
+    diagnostics.push({ severity, code: d.Code ?? 'KS000', message: d.Message ?? '', offset: d.Start, length: d.Length, ...position(d.Start) });
+  }
+  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position) };
+}
+
+function resultColumns(code: Kusto.Language.KustoCode): Map<string, string> | undefined {
+  const result = code.ResultType;
+  if (!result || !(result instanceof kustoLanguage().Symbols.TableSymbol)) return undefined;
+  const columns = new Map<string, string>();
+  const list = result.Columns;
+  for (let i = 0; i < (list?.Count ?? 0); i++) {
+    const column = list!.getItem(i);
+    if (column?.Name) columns.set(column.Name, column.Type?.Name ?? 'unknown');
+  }
+  return columns;
+}
+
+function findFullScans(code: Kusto.Language.KustoCode, position: (offset: number) => { line: number; column: number }) {
+  const K = kustoLanguage();
+  const SK = K.Syntax.SyntaxKind;
+  const found: QueryAnalysis['scansAllTables'] = [];
+  code.Syntax?.WalkElements((element) => {
+    if (element.Kind === SK.SearchOperator || element.Kind === SK.FindOperator) {
+      const node = element as Kusto.Language.Syntax.SearchOperator;
+      if (!node.InClause) found.push({ operator: element.Kind === SK.SearchOperator ? 'search' : 'find', ...position(element.TextStart) });
+    }
+    if (element.Kind === SK.UnionOperator) {
+      let wildcard = false;
+      element.WalkElements((inner) => {
+        if (inner.Kind === SK.WildcardedName) wildcard = true;
+      });
+      if (wildcard) found.push({ operator: 'union *', ...position(element.TextStart) });
+    }
+  });
+  return found;
+}
+
+/** Kinds of every syntax node, in order: the shape of a query with its literal values left out. */
+export function syntaxShape(text: string): string[] {
+  const K = kustoLanguage();
+  const code = K.KustoCode.Parse(text, K.GlobalState.Default);
+  const kinds: string[] = [];
+  code?.Syntax?.WalkElements((element) => {
+    kinds.push(String(element.Kind));
+  });
+  return kinds;
+}
+
+export function lineColumn(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! + 1 };
+  };
+}
