@@ -16,7 +16,7 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string, file: string, codePrefix: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const findings: Finding[] = [];
   for (const problem of [...doc.errors, ...doc.warnings]) {
     const pos = problem.linePos?.[0];

@@ -1,0 +1,51 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../generator/cli.js';
+import { readCatalog } from '../../generator/catalog/read-catalog.js';
+import type { Catalog } from '../../generator/catalog/rule-template.js';
+import { workspaceGlobals } from '../../generator/validate/kusto-schema.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const EXAMPLE_MANIFEST = join(ROOT, 'examples', 'accounts.yaml');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+let globals: Kusto.Language.GlobalState | undefined;
+/** One Kusto global state per test worker: building it is the slow part. */
+export function sharedGlobals(): Kusto.Language.GlobalState {
+  globals ??= workspaceGlobals();
+  return globals;
+}
+
+export async function builtInCatalog(): Promise<Catalog> {
+  const { catalog, findings } = await readCatalog([join(ROOT, 'analytics-rules')], ROOT);
+  if (findings.some((f) => f.severity === 'error')) throw new Error(`catalog has errors: ${JSON.stringify(findings, null, 2)}`);
+  return catalog;
+}
+
+export async function exampleManifestText(): Promise<string> {
+  return readFile(EXAMPLE_MANIFEST, 'utf8');
+}
+
+export async function tempDir(prefix = 'breakglass-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process, as a user would from `cwd`. */
+export async function runCli(args: string[], cwd = ROOT): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    cwd,
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    globals: sharedGlobals,
+  });
+  return { code, stdout, stderr };
+}
