@@ -28,6 +28,18 @@ describe('rule catalog', () => {
     );
   });
 
+  it('reports a value the query context lacks where it stands, with a suggestion', async () => {
+    const { code, findings } = await validateWith('test/fixtures/rules-missing-value');
+    expect(code).toBe(1);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'render/unknown-value',
+        location: { file: 'test/fixtures/rules-missing-value/missing-value.yaml', line: 28, column: 43 },
+        message: expect.stringContaining("Did you mean 'exclusionGroup.objectId'?"),
+      }),
+    ]);
+  });
+
   it('reports a duplicate rule id with both file paths', async () => {
     const run = await runCli(['validate', '--manifest', MANIFEST, '--rules', 'test/fixtures/rules-dup-a', '--rules', 'test/fixtures/rules-dup-b']);
     expect(run.code).toBe(1);

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { didYouMean } from '../suggest.js';
 import { kqlLiteral, type KqlValue } from './kql-literal.js';
 
 /** What a query template can read. Every value reaches the query only through `{{kql ...}}`. */
@@ -68,6 +69,35 @@ function describe(mustache: hbs.AST.MustacheStatement): string {
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!;
+}
+
+/** Dotted paths of every value the context holds (`accounts.objectIds`, ...). */
+export function contextPaths(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix ? [prefix] : [];
+  return Object.entries(value).flatMap(([key, inner]) => contextPaths(inner, prefix ? `${prefix}.${key}` : key));
+}
+
+/**
+ * Every `{{kql path}}` whose path the context lacks, with its line: found before rendering, so
+ * a typo is reported where it stands rather than as an empty value in a query.
+ */
+export function unknownValues(template: string, context: QueryContext): TemplateProblem[] {
+  const known = contextPaths(context);
+  const problems: TemplateProblem[] = [];
+  for (const statement of Handlebars.parse(template).body) {
+    if (statement.type !== 'MustacheStatement') continue;
+    const param = (statement as hbs.AST.MustacheStatement).params[0];
+    if (param?.type !== 'PathExpression') continue;
+    const path = (param as hbs.AST.PathExpression).original;
+    if (!known.includes(path)) {
+      problems.push({
+        line: statement.loc.start.line,
+        column: statement.loc.start.column,
+        message: `{{kql ${path}}}: the query context has no value '${path}'.${didYouMean(path, known)} Values: ${known.join(', ')}`,
+      });
+    }
+  }
+  return problems;
 }
 
 function createEnvironment(partials: Record<string, string>): typeof Handlebars {

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/rule-template.js';
 import type { Finding } from '../findings.js';
 import type { AccountSource, Manifest } from '../manifest/types.js';
 import { queryContext } from './query-context.js';
-import { renderQueryTemplate } from './query-template.js';
+import { renderQueryTemplate, unknownValues } from './query-template.js';
 import { resolveRules } from './resolve-rules.js';
 import { sentinelRule, type RenderedRule } from './sentinel-rule.js';
 
@@ -51,7 +51,23 @@ function renderWith(manifest: Manifest, catalog: Catalog, source: AccountSource)
   }
   const context = queryContext(manifest);
   const rules: RenderedRule[] = [];
+  const unknownInPartial = unknownValues(partial, context);
+  for (const problem of unknownInPartial) {
+    findings.push({ severity: 'error', code: 'render/unknown-value', message: problem.message, location: { file: `analytics-rules/_partials/accounts-${source}.kql.hbs`, line: problem.line, column: problem.column + 1 } });
+  }
   for (const rule of resolveRules(manifest, catalog.rules)) {
+    const unknown = unknownValues(rule.template.query, context);
+    for (const problem of unknown) {
+      findings.push({
+        severity: 'error',
+        code: 'render/unknown-value',
+        ruleId: rule.id,
+        message: `${rule.id}: ${problem.message}`,
+        path: 'query',
+        location: { file: rule.source.file, line: rule.source.queryStart.line + problem.line - 1, column: rule.source.queryStart.column + problem.column },
+      });
+    }
+    if (unknown.length > 0 || unknownInPartial.length > 0) continue;
     try {
       rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, { accounts: partial }, context)));
     } catch (error) {

@@ -1,0 +1,176 @@
+import { KnownAttackTactic } from '@azure/arm-securityinsight';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../generator/build.js';
+import { ATTACK_TACTICS, type Catalog } from '../generator/catalog/rule-template.js';
+import type { Manifest } from '../generator/manifest/types.js';
+import { ALERT_RULE_RESOURCE_TYPE, armRuleTemplate } from '../generator/render/arm-rule-template.js';
+import { renderRules } from '../generator/render/render-rules.js';
+import { sentinelYamlRule } from '../generator/render/sentinel-yaml.js';
+import { syntaxShape } from '../generator/validate/analyze-query.js';
+import { builtInCatalog, exampleManifestText, sharedGlobals } from './helpers/harness.js';
+
+const REQUIRED_RULES = [
+  'signin-success',
+  'signin-failure',
+  'account-updated',
+  'role-changed',
+  'auth-methods-changed',
+  'exclusion-group-changed',
+  'ca-exclusion-removed',
+  'account-disabled-or-deleted',
+  'actions-by-account',
+];
+
+let catalog: Catalog;
+let exampleText: string;
+beforeAll(async () => {
+  catalog = await builtInCatalog();
+  exampleText = await exampleManifestText();
+});
+
+function buildExample(text = exampleText) {
+  return build({ manifestText: text, manifestFile: 'examples/accounts.yaml', catalog, globals: sharedGlobals() });
+}
+
+describe('the rule catalog', () => {
+  it('has every rule the product promises', () => {
+    expect(catalog.rules.map((r) => r.template.id)).toEqual(expect.arrayContaining(REQUIRED_RULES));
+  });
+
+  it('renders and validates every rule for the example, inline and from a watchlist', () => {
+    const offenders: string[] = [];
+    for (const source of ['inline', 'watchlist'] as const) {
+      const text = `${exampleText}\naccountSource: ${source}\n`;
+      const result = buildExample(text);
+      for (const f of result.findings) if (f.severity !== 'notice') offenders.push(`[${source}] ${f.location?.file}:${f.location?.line} ${f.code} ${f.message}`);
+      expect(result.rendered?.accountSource).toBe(source);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('gives every rule what a responder needs: description, MITRE, Account entity by AadUserId, title override, custom details', () => {
+    const offenders: string[] = [];
+    for (const { template: t } of catalog.rules) {
+      if (t.description.length < 80) offenders.push(`${t.id}: description too short to act on`);
+      if (t.tactics.length === 0 || t.relevantTechniques.length === 0) offenders.push(`${t.id}: no MITRE tactics/techniques`);
+      const account = t.entityMappings.find((m) => m.entityType === 'Account');
+      if (!account?.fieldMappings.some((f) => f.identifier === 'AadUserId')) offenders.push(`${t.id}: no Account entity by AadUserId`);
+      if (!account?.fieldMappings.some((f) => f.identifier === 'UPNSuffix')) offenders.push(`${t.id}: no Account UPNSuffix`);
+      if (!t.alertDetailsOverride?.alertDisplayNameFormat?.includes('{{')) offenders.push(`${t.id}: no alert title override with a placeholder`);
+      if (Object.keys(t.customDetails ?? {}).length === 0) offenders.push(`${t.id}: no custom details`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("uses exactly Sentinel's AttackTactic enum", () => {
+    expect([...ATTACK_TACTICS].sort()).toEqual(Object.values(KnownAttackTactic).sort());
+  });
+});
+
+describe('output shapes', () => {
+  it('writes each rule as the ARM template Sentinel Analytics > Import accepts', () => {
+    const result = buildExample();
+    for (const rule of result.rendered!.rules) {
+      const arm = armRuleTemplate(rule);
+      expect(arm.$schema).toBe('https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#');
+      expect(arm.contentVersion).toBe('1.0.0.0');
+      expect(arm.parameters.workspace.type).toBe('String');
+      expect(arm.resources).toHaveLength(1);
+      const [resource] = arm.resources;
+      expect(resource!.type).toBe(ALERT_RULE_RESOURCE_TYPE);
+      expect(resource!.name).toBe(`[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${rule.guid}')]`);
+      expect(resource!.apiVersion).toMatch(/-preview$/);
+      expect(resource!.kind).toBe(rule.kind === 'nrt' ? 'NRT' : 'Scheduled');
+      const p = resource!.properties as Record<string, unknown>;
+      expect(p).toMatchObject({ displayName: rule.template.name, enabled: true, query: rule.query.text, suppressionEnabled: false });
+      expect(p['incidentConfiguration']).toMatchObject({ createIncident: true });
+      if (rule.kind === 'nrt') {
+        expect(p).not.toHaveProperty('queryFrequency');
+        expect(p).not.toHaveProperty('triggerOperator');
+      } else {
+        expect(p['queryFrequency']).toMatch(/^PT?\d+[MHD]$/);
+        expect(p['triggerOperator']).toBe('GreaterThan');
+      }
+    }
+  });
+
+  it('writes each rule in the Azure-Sentinel detection YAML format', () => {
+    const result = buildExample();
+    const signin = result.files.find((f) => f.path === 'yaml/signin-success.yaml')!;
+    const doc = parse(signin.content) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(
+      expect.arrayContaining(['id', 'name', 'description', 'severity', 'requiredDataConnectors', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'kind']),
+    );
+    expect(doc['kind']).toBe('NRT');
+    for (const rule of result.rendered!.rules.filter((r) => r.kind === 'scheduled')) {
+      const y = sentinelYamlRule(rule);
+      expect(y).toMatchObject({ queryFrequency: rule.queryFrequency, queryPeriod: rule.queryPeriod, triggerOperator: 'gt', triggerThreshold: 0, kind: 'Scheduled' });
+    }
+  });
+
+  it('applies manifest overrides', () => {
+    const text = exampleText.replace('  signin-failure:\n    severity: High\n', '  signin-failure:\n    severity: Low\n    kind: scheduled\n    queryFrequency: 10m\n    queryPeriod: 1h\n  actions-by-account:\n    enabled: false\n');
+    const rules = buildExample(text).rendered!.rules;
+    const failure = rules.find((r) => r.id === 'signin-failure')!;
+    expect(failure).toMatchObject({ severity: 'Low', apiKind: 'Scheduled' });
+    expect(failure.properties).toMatchObject({ queryFrequency: 'PT10M', queryPeriod: 'PT1H', severity: 'Low' });
+    expect(rules.find((r) => r.id === 'actions-by-account')!.properties.enabled).toBe(false);
+  });
+
+  it('reports a bad schedule override at the manifest line that set it', () => {
+    const text = exampleText.replace('  signin-failure:\n    severity: High\n', '  account-updated:\n    kind: scheduled\n    queryFrequency: 2h\n    queryPeriod: 1h\n  role-changed:\n    kind: scheduled\n    queryFrequency: 5m\n    queryPeriod: 3d\n');
+    const errors = buildExample(text).findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => `${f.path} line ${f.location?.line}: ${f.message}`)).toEqual([
+      expect.stringMatching(/^rules\.account-updated\.queryFrequency line \d+: account-updated: queryFrequency 2h is longer than queryPeriod 1h/),
+      expect.stringMatching(/^rules\.role-changed\.queryFrequency line \d+: role-changed: a queryPeriod of 3d \(2 days or more\) needs a queryFrequency of 1h or more, not 5m/),
+    ]);
+  });
+});
+
+describe('safety: manifest values never change the shape of a query', () => {
+  const hostileText = fc.oneof(
+    fc.string({ minLength: 1 }),
+    fc.constantFrom('x" | take 1 //', "o'brien", 'a\\', '{{> accounts}}', '}}\n| union *', '"\n| where 1==1 | project-away *', 'é😀\u2028'),
+  );
+
+  it('renders hostile UPNs, ids and group names into queries that parse to the same syntax tree (property)', () => {
+    const base = buildExample().manifest!;
+    const plain = renderRules(base, catalog, 'm.yaml');
+    const plainShapes = plain.rules.map((r) => syntaxShape(r.query.text));
+    fc.assert(
+      fc.property(hostileText, hostileText, hostileText, (upn, id, group) => {
+        // Straight to the renderer: the schema would refuse these, the renderer must not depend on that.
+        const manifest: Manifest = {
+          ...base,
+          accounts: [{ ...base.accounts[0]!, userPrincipalName: upn, objectId: id }, base.accounts[1]!],
+          exclusionGroup: { objectId: group, displayName: group },
+        };
+        const hostile = renderRules(manifest, catalog, 'm.yaml');
+        expect(hostile.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        hostile.rules.forEach((rule, i) => expect(syntaxShape(rule.query.text), rule.id).toEqual(plainShapes[i]));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('many accounts', () => {
+  it('switches to the watchlist, with a notice, when inline lists would pass 10,000 characters', () => {
+    const accounts = Array.from({ length: 500 }, (_, i) => {
+      const hex = i.toString(16).padStart(12, '0');
+      return `  - objectId: 00000000-0000-4000-8000-${hex}\n    userPrincipalName: bg-${i}@contoso.onmicrosoft.com\n    kind: global-admin\n`;
+    }).join('');
+    const text = exampleText.replace(/accounts:\n[\s\S]*?\n\n/, `accounts:\n${accounts}\n`);
+    const result = buildExample(text);
+    expect(result.manifest?.accounts).toHaveLength(500);
+    expect(result.findings.filter((f) => f.severity !== 'notice')).toEqual([]);
+    expect(result.findings).toContainEqual(expect.objectContaining({ severity: 'notice', code: 'render/watchlist-chosen' }));
+    expect(result.rendered!.accountSource).toBe('watchlist');
+    for (const rule of result.rendered!.rules) expect(rule.query.text).toContain("_GetWatchlist(\"BreakGlassAccounts\")");
+    const csv = result.files.find((f) => f.path === 'watchlist/BreakGlassAccounts.csv')!;
+    expect(csv.content.split('\r\n')[0]).toBe('ObjectId,UserPrincipalName,DisplayName,Kind,Role');
+    expect(csv.content.split('\r\n')).toHaveLength(502);
+  });
+});
