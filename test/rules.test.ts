@@ -30,6 +30,11 @@ beforeAll(async () => {
   exampleText = await exampleManifestText();
 });
 
+/** The example with one rule switched to scheduled, so both kinds are rendered. */
+function withScheduledRule(): string {
+  return exampleText.replace('rules:\n', 'rules:\n  account-updated:\n    kind: scheduled\n    queryFrequency: 5m\n    queryPeriod: 5m\n');
+}
+
 function buildExample(text = exampleText) {
   return build({ manifestText: text, manifestFile: 'examples/accounts.yaml', catalog, globals: sharedGlobals() });
 }
@@ -71,7 +76,8 @@ describe('the rule catalog', () => {
 
 describe('output shapes', () => {
   it('writes each rule as the ARM template Sentinel Analytics > Import accepts', () => {
-    const result = buildExample();
+    const result = buildExample(withScheduledRule());
+    expect(new Set(result.rendered!.rules.map((r) => r.apiKind))).toEqual(new Set(['NRT', 'Scheduled']));
     for (const rule of result.rendered!.rules) {
       const arm = armRuleTemplate(rule);
       expect(arm.$schema).toBe('https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#');
@@ -97,7 +103,8 @@ describe('output shapes', () => {
   });
 
   it('writes each rule in the Azure-Sentinel detection YAML format', () => {
-    const result = buildExample();
+    const result = buildExample(withScheduledRule());
+    expect(result.rendered!.rules.filter((r) => r.kind === 'scheduled')).toHaveLength(1);
     const signin = result.files.find((f) => f.path === 'yaml/signin-success.yaml')!;
     const doc = parse(signin.content) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(
