@@ -181,3 +181,18 @@ describe('many accounts', () => {
     expect(csv.content.split('\r\n')).toHaveLength(502);
   });
 });
+
+describe('documentation', () => {
+  it('lists every catalog rule, with its default kind and severity, in the README', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const missing = catalog.rules
+      .map(({ template: t }) => `| \`${t.id}\` |`)
+      .filter((row, i) => {
+        const line = readme.split('\n').find((l) => l.startsWith(row));
+        const t = catalog.rules[i]!.template;
+        return !line || !line.includes(`| ${t.kind === 'nrt' ? 'NRT' : 'Scheduled'} | ${t.severity} |`);
+      });
+    expect(missing).toEqual([]);
+  });
+});
