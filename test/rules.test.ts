@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../generator/build.js';
 import { ATTACK_TACTICS, type Catalog } from '../generator/catalog/rule-template.js';
 import type { Manifest } from '../generator/manifest/types.js';
+import { armTemplateText } from '../generator/arm/arm-json.js';
 import { ALERT_RULE_RESOURCE_TYPE, armRuleTemplate } from '../generator/render/arm-rule-template.js';
 import { renderRules } from '../generator/render/render-rules.js';
 import { sentinelYamlRule } from '../generator/render/sentinel-yaml.js';
@@ -22,6 +23,13 @@ const REQUIRED_RULES = [
   'account-disabled-or-deleted',
   'actions-by-account',
 ];
+
+interface ArmRuleJson {
+  $schema: string;
+  contentVersion: string;
+  parameters: { workspace: { type: string } };
+  resources: { type: string; name: string; apiVersion: string; kind: string; properties: Record<string, unknown> }[];
+}
 
 let catalog: Catalog;
 let exampleText: string;
@@ -79,7 +87,7 @@ describe('output shapes', () => {
     const result = buildExample(withScheduledRule());
     expect(new Set(result.rendered!.rules.map((r) => r.apiKind))).toEqual(new Set(['NRT', 'Scheduled']));
     for (const rule of result.rendered!.rules) {
-      const arm = armRuleTemplate(rule);
+      const arm = JSON.parse(armTemplateText(armRuleTemplate(rule))) as ArmRuleJson;
       expect(arm.$schema).toBe('https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#');
       expect(arm.contentVersion).toBe('1.0.0.0');
       expect(arm.parameters.workspace.type).toBe('String');
@@ -89,7 +97,7 @@ describe('output shapes', () => {
       expect(resource!.name).toBe(`[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${rule.guid}')]`);
       expect(resource!.apiVersion).toMatch(/-preview$/);
       expect(resource!.kind).toBe(rule.kind === 'nrt' ? 'NRT' : 'Scheduled');
-      const p = resource!.properties as Record<string, unknown>;
+      const p = resource!.properties;
       expect(p).toMatchObject({ displayName: rule.template.name, enabled: true, query: rule.query.text, suppressionEnabled: false });
       expect(p['incidentConfiguration']).toMatchObject({ createIncident: true });
       if (rule.kind === 'nrt') {

@@ -1,6 +1,5 @@
+import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmExpression } from '../arm/arm-json.js';
 import type { RenderedRule } from './sentinel-rule.js';
-
-export const DEPLOYMENT_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 /**
  * The API version whose model types build the properties (that of @azure/arm-securityinsight).
  * It is a preview version, which NRT rules need; Scheduled rules use it too so both kinds follow
@@ -14,13 +13,25 @@ export interface ArmRuleTemplate {
   contentVersion: string;
   parameters: { workspace: { type: 'String'; metadata: { description: string } } };
   resources: {
-    id: string;
-    name: string;
+    id: ArmExpression;
+    name: ArmExpression;
     type: typeof ALERT_RULE_RESOURCE_TYPE;
     kind: RenderedRule['apiKind'];
     apiVersion: string;
     properties: RenderedRule['properties'];
   }[];
+}
+
+/** The rule as a resource of a template that has a `workspace` parameter. */
+export function alertRuleResource(rule: RenderedRule): ArmRuleTemplate['resources'][number] {
+  return {
+    id: arm(`concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/${rule.guid}')`),
+    name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${rule.guid}')`),
+    type: ALERT_RULE_RESOURCE_TYPE,
+    kind: rule.apiKind,
+    apiVersion: ALERT_RULES_API_VERSION,
+    properties: rule.properties,
+  };
 }
 
 /** One rule as Sentinel's Analytics > Export writes it and Analytics > Import reads it. */
@@ -31,15 +42,6 @@ export function armRuleTemplate(rule: RenderedRule): ArmRuleTemplate {
     parameters: {
       workspace: { type: 'String', metadata: { description: 'Name of the Log Analytics workspace that Microsoft Sentinel runs on.' } },
     },
-    resources: [
-      {
-        id: `[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/${rule.guid}')]`,
-        name: `[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${rule.guid}')]`,
-        type: ALERT_RULE_RESOURCE_TYPE,
-        kind: rule.apiKind,
-        apiVersion: ALERT_RULES_API_VERSION,
-        properties: rule.properties,
-      },
-    ],
+    resources: [alertRuleResource(rule)],
   };
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { armTemplateText } from '../arm/arm-json.js';
 import type { Manifest } from '../manifest/types.js';
 import { armRuleTemplate } from './arm-rule-template.js';
 import type { RenderedRules } from './render-rules.js';
@@ -16,7 +17,7 @@ export interface OutputFile {
 export function outputFiles(manifest: Manifest, rendered: RenderedRules): OutputFile[] {
   const files: OutputFile[] = [];
   for (const rule of rendered.rules) {
-    files.push({ path: `arm/rules/${rule.id}.json`, content: `${JSON.stringify(armRuleTemplate(rule), null, 2)}\n` });
+    files.push({ path: `arm/rules/${rule.id}.json`, content: armTemplateText(armRuleTemplate(rule)) });
   }
   for (const rule of rendered.rules) {
     files.push({ path: `yaml/${rule.id}.yaml`, content: stringify(sentinelYamlRule(rule), { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false }) });
