@@ -1,17 +1,24 @@
 import type { Catalog } from './catalog/rule-template.js';
-import type { Finding, SourceLocation } from './findings.js';
-import { hasErrors } from './findings.js';
+import { hasErrors, type Finding, type SourceLocation } from './findings.js';
 import { parseManifest } from './manifest/parse-manifest.js';
 import type { Manifest } from './manifest/types.js';
+import { checkPlaybook } from './playbook/check-playbook.js';
+import type { PlaybookSource } from './playbook/playbook-definition.js';
 import { outputFiles, type OutputFile } from './render/output-files.js';
-import { renderRules, type RenderedRules } from './render/render-rules.js';
+import { renderRules, renderRulesWith, type RenderedRules } from './render/render-rules.js';
+import { ssprExclusionRule } from './render/sspr-exclusion-rule.js';
 import { validateRules, type RuleValidation } from './validate/validate-rules.js';
+import { validateWorkbook } from './validate/validate-workbook.js';
+import { renderWorkbook, workbookContext, workbookResource, workbookTemplate } from './workbook/render-workbook.js';
+import type { ParsedWorkbook } from './workbook/workbook-template.js';
 import { locate } from './yaml-source.js';
 
 export interface BuildInput {
   manifestText: string;
   manifestFile: string;
   catalog: Catalog;
+  playbook: PlaybookSource;
+  workbook: ParsedWorkbook;
   /** Kusto global state with the workspace tables (a seam: tests and benchmarks pass their own). */
   globals: Kusto.Language.GlobalState;
 }
@@ -24,18 +31,41 @@ export interface BuildResult {
   findings: Finding[];
 }
 
-/** manifest text -> typed manifest -> rendered rules -> validation -> files. Pure: no I/O. */
+/** manifest text -> typed manifest -> rendered content -> validation -> files. Pure: no I/O. */
 export function build(input: BuildInput): BuildResult {
   const ruleIds = input.catalog.rules.map((r) => r.template.id);
   const parsed = parseManifest(input.manifestText, input.manifestFile, ruleIds);
-  const findings = [...parsed.findings];
-  if (!parsed.manifest) return { validations: [], files: [], findings };
-  const rendered = renderRules(parsed.manifest, input.catalog, input.manifestFile);
-  findings.push(...rendered.findings);
-  const source = parsed.source!;
+  const findings = [...parsed.findings, ...input.workbook.findings];
+  if (!parsed.manifest || !parsed.source) return { validations: [], files: [], findings };
+  const manifest = parsed.manifest;
+  const source = parsed.source;
   const locateInManifest = (segments: readonly (string | number)[]): SourceLocation => ({ file: input.manifestFile, ...locate(source, segments, { key: true }) });
-  const { findings: validationFindings, results } = validateRules(rendered.rules, { globals: input.globals, locateInManifest });
-  findings.push(...validationFindings);
-  const files = hasErrors(findings) ? [] : outputFiles(parsed.manifest, rendered);
-  return { manifest: parsed.manifest, rendered, validations: results, files, findings };
+
+  const rendered = renderRules(manifest, input.catalog, input.manifestFile);
+  findings.push(...rendered.findings);
+  const { findings: ruleFindings, results } = validateRules(rendered.rules, { globals: input.globals, locateInManifest });
+  findings.push(...ruleFindings);
+
+  // Azure Monitor has no watchlists: its alerts always carry the accounts inline.
+  const inline = rendered.accountSource === 'inline' ? rendered : renderRulesWith(manifest, input.catalog, 'inline');
+  if (inline !== rendered) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals }).findings.filter((f) => f.code.startsWith('kql/')));
+
+  findings.push(...checkPlaybook(manifest, rendered.rules, input.playbook));
+  const sspr = ssprExclusionRule(manifest, input.manifestFile);
+  findings.push(...sspr.findings);
+
+  const workbook = input.workbook.workbook ? { ...input.workbook, workbook: input.workbook.workbook } : undefined;
+  const renderedWorkbook = workbook ? renderWorkbook(workbook, input.catalog, rendered.accountSource, workbookContext(manifest, rendered.rules)) : undefined;
+  if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals));
+
+  if (hasErrors(findings) || !workbook || !renderedWorkbook) return { manifest, rendered, validations: results, files: [], findings };
+  const files = outputFiles({
+    manifest,
+    rendered,
+    inlineRules: inline.rules,
+    playbook: input.playbook,
+    workbook: { template: workbookTemplate(manifest, workbook, renderedWorkbook.notebook), resource: workbookResource(manifest, workbook, renderedWorkbook.notebook) },
+    ssprRule: sspr.text,
+  });
+  return { manifest, rendered, validations: results, files, findings };
 }

@@ -9,6 +9,8 @@ import { packageRoot, packageVersion } from './package-info.js';
 import { sarifReport } from './report/sarif-report.js';
 import { ANSI_COLORS, findingTotals, formatFindings, NO_COLORS, type Colors } from './report/text-report.js';
 import { workspaceGlobals } from './validate/kusto-schema.js';
+import { readPlaybook } from './playbook/read-playbook.js';
+import { parseWorkbookTemplate } from './workbook/workbook-template.js';
 
 export interface CliIo {
   cwd: string;
@@ -79,8 +81,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { catalog, findings: catalogFindings } = await readCatalog(catalogDirs, io.cwd).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read a rule folder: ${error.message}`);
   });
+  const playbook = await readPlaybook(join(root, 'playbooks'), io.cwd);
+  const workbookFile = join(root, 'workbooks', 'breakglass-accounts.yaml');
+  const workbook = parseWorkbookTemplate(await readFile(workbookFile, 'utf8'), displayPath(io.cwd, workbookFile));
   const globals = (io.globals ?? workspaceGlobals)();
-  const result = build({ manifestText, manifestFile: displayPath(io.cwd, manifestPath), catalog, globals });
+  const result = build({ manifestText, manifestFile: displayPath(io.cwd, manifestPath), catalog, playbook, workbook, globals });
   const findings = [...catalogFindings, ...result.findings];
   const counts = countBySeverity(findings);
   const failed = counts.error > 0 || (counts.warning > 0 && !args.allowWarnings);

@@ -10,7 +10,9 @@ import { ALERT_RULE_RESOURCE_TYPE, armRuleTemplate } from '../generator/render/a
 import { renderRules } from '../generator/render/render-rules.js';
 import { sentinelYamlRule } from '../generator/render/sentinel-yaml.js';
 import { syntaxShape } from '../generator/validate/analyze-query.js';
-import { builtInCatalog, exampleManifestText, sharedGlobals } from './helpers/harness.js';
+import type { PlaybookSource } from '../generator/playbook/playbook-definition.js';
+import type { ParsedWorkbook } from '../generator/workbook/workbook-template.js';
+import { builtInCatalog, builtInPlaybook, builtInWorkbook, exampleManifestText, sharedGlobals } from './helpers/harness.js';
 
 const REQUIRED_RULES = [
   'signin-success',
@@ -33,9 +35,13 @@ interface ArmRuleJson {
 
 let catalog: Catalog;
 let exampleText: string;
+let playbook: PlaybookSource;
+let workbook: ParsedWorkbook;
 beforeAll(async () => {
   catalog = await builtInCatalog();
   exampleText = await exampleManifestText();
+  playbook = await builtInPlaybook();
+  workbook = await builtInWorkbook();
 });
 
 /** The example with one rule switched to scheduled, so both kinds are rendered. */
@@ -44,7 +50,7 @@ function withScheduledRule(): string {
 }
 
 function buildExample(text = exampleText) {
-  return build({ manifestText: text, manifestFile: 'examples/accounts.yaml', catalog, globals: sharedGlobals() });
+  return build({ manifestText: text, manifestFile: 'examples/accounts.yaml', catalog, playbook, workbook, globals: sharedGlobals() });
 }
 
 describe('the rule catalog', () => {

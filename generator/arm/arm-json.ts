@@ -12,13 +12,16 @@ export function arm(text: string): ArmExpression {
   return new ArmExpression(text);
 }
 
-/** A value of a template: JSON whose strings may be ARM expressions. */
-export type ArmValue = string | number | boolean | null | ArmExpression | readonly ArmValue[] | { readonly [key: string]: ArmValue | undefined };
+/**
+ * A value of a template: JSON whose strings may be ARM expressions. Objects are open (`object`)
+ * so that the SDK's model interfaces fit; `toArmJson` walks whatever it is given.
+ */
+export type ArmValue = string | number | boolean | null | ArmExpression | readonly ArmValue[] | { readonly [key: string]: ArmValue | undefined } | object;
 
 export const DEPLOYMENT_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 export const TENANT_DEPLOYMENT_TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#';
 
-export function toArmJson(value: ArmValue | object): unknown {
+export function toArmJson(value: ArmValue): unknown {
   if (value instanceof ArmExpression) return `[${value.text}]`;
   if (typeof value === 'string') return value.startsWith('[') && value.endsWith(']') ? `[${value}` : value;
   if (Array.isArray(value)) return value.map((item: ArmValue) => toArmJson(item));
@@ -31,6 +34,6 @@ export function toArmJson(value: ArmValue | object): unknown {
 }
 
 /** The template file's text: escaped, two-space indented, one trailing newline. */
-export function armTemplateText(template: ArmValue | object): string {
+export function armTemplateText(template: ArmValue): string {
   return `${JSON.stringify(toArmJson(template), null, 2)}\n`;
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { OutputFile } from '../render/output-files.js';
 
 /** The folders `render` owns inside the output folder; stale files in them are removed. */
-const OWNED_FOLDERS = ['arm/rules', 'yaml', 'watchlist'];
+const OWNED_FOLDERS = ['arm', 'arm/rules', 'yaml', 'watchlist', 'azure-monitor', 'entra'];
 
 /**
  * Writes the rendered files. A rule dropped from the catalog must not leave its old file behind
@@ -12,9 +12,9 @@ const OWNED_FOLDERS = ['arm/rules', 'yaml', 'watchlist'];
 export async function writeOutputFiles(outDir: string, files: readonly OutputFile[]): Promise<void> {
   const wanted = new Set(files.map((f) => f.path));
   for (const folder of OWNED_FOLDERS) {
-    const entries = await readdir(join(outDir, folder)).catch(() => [] as string[]);
-    for (const name of entries) {
-      if (!wanted.has(`${folder}/${name}`)) await rm(join(outDir, folder, name), { force: true });
+    const entries = await readdir(join(outDir, folder), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.isFile() && !wanted.has(`${folder}/${entry.name}`)) await rm(join(outDir, folder, entry.name), { force: true });
     }
   }
   for (const file of files) {

@@ -58,6 +58,11 @@ export interface RuleOverride {
   queryPeriod?: string;
 }
 
+export interface PlaybookSettings {
+  name?: string;
+  automationRuleOrder?: number;
+}
+
 export interface WatchlistSettings {
   alias: string;
 }
@@ -72,8 +77,11 @@ export interface Manifest {
   exclusionGroup: ExclusionGroup;
   notifications: Notifications;
   workspaces: Workspace[];
+  playbook?: PlaybookSettings;
   rules?: Record<string, RuleOverride>;
 }
 
 export const DEFAULT_WATCHLIST_ALIAS = 'BreakGlassAccounts';
 export const DEFAULT_VALIDATION_INTERVAL_DAYS = 90;
+export const DEFAULT_PLAYBOOK_NAME = 'BreakGlass-Notify';
+export const DEFAULT_AUTOMATION_RULE_ORDER = 1;

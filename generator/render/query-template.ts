@@ -16,7 +16,7 @@ export interface TemplateProblem {
   column: number;
 }
 
-const ALLOWED_PARTIALS = new Set(['accounts']);
+const ALLOWED_PARTIALS = new Set(['accounts', 'accountsTable']);
 
 /**
  * Rejects any template construct other than `{{kql path}}` and `{{> accounts}}`: no bare
@@ -51,7 +51,7 @@ export function checkQueryTemplate(template: string): TemplateProblem[] {
         const partial = statement as hbs.AST.PartialStatement;
         const name = partial.name.type === 'PathExpression' ? (partial.name as hbs.AST.PathExpression).original : '';
         if (!ALLOWED_PARTIALS.has(name) || partial.params.length > 0 || partial.hash) {
-          problems.push({ ...at, message: `partial '{{> ${name}}}' is not allowed in a query; the only partial is {{> accounts}}` });
+          problems.push({ ...at, message: `partial '{{> ${name}}}' is not allowed in a query; the partials are {{> accounts}} and {{> accountsTable}}` });
         }
         break;
       }
@@ -81,7 +81,7 @@ export function contextPaths(value: unknown, prefix = ''): string[] {
  * Every `{{kql path}}` whose path the context lacks, with its line: found before rendering, so
  * a typo is reported where it stands rather than as an empty value in a query.
  */
-export function unknownValues(template: string, context: QueryContext): TemplateProblem[] {
+export function unknownValues(template: string, context: object): TemplateProblem[] {
   const known = contextPaths(context);
   const problems: TemplateProblem[] = [];
   for (const statement of Handlebars.parse(template).body) {
@@ -126,7 +126,7 @@ export interface RenderedQuery {
  * Each template line renders on its own (the template has no blocks and `kql` never writes a
  * newline), which tells us where every query line came from, for findings in the template file.
  */
-export function renderQueryTemplate(template: string, partials: Record<string, string>, context: QueryContext): RenderedQuery {
+export function renderQueryTemplate(template: string, partials: Record<string, string>, context: object): RenderedQuery {
   const env = createEnvironment(partials);
   const options = { strict: true, noEscape: true, knownHelpersOnly: false } as const;
   const lines = template.replace(/\n+$/, '').split('\n');

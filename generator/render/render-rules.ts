@@ -22,10 +22,10 @@ export interface RenderedRules {
  */
 export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: string): RenderedRules {
   const requested = manifest.accountSource;
-  const first = renderWith(manifest, catalog, requested ?? 'inline');
+  const first = renderRulesWith(manifest, catalog, requested ?? 'inline');
   if (requested !== undefined || first.rules.every((r) => r.query.text.length <= MAX_QUERY_LENGTH)) return first;
   const longest = Math.max(...first.rules.map((r) => r.query.text.length));
-  const second = renderWith(manifest, catalog, 'watchlist');
+  const second = renderRulesWith(manifest, catalog, 'watchlist');
   second.findings.unshift({
     severity: 'notice',
     code: 'render/watchlist-chosen',
@@ -37,23 +37,28 @@ export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: 
   return second;
 }
 
-function renderWith(manifest: Manifest, catalog: Catalog, source: AccountSource): RenderedRules {
-  const partial = catalog.partials[`accounts-${source}`];
+/** The partials a query may use, for an account source; missing ones are findings. */
+export function queryPartials(catalog: Catalog, source: AccountSource): { partials: Record<string, string>; findings: Finding[] } {
+  const partials: Record<string, string> = {};
   const findings: Finding[] = [];
-  if (partial === undefined) {
-    findings.push({
-      severity: 'error',
-      code: 'catalog/missing-partial',
-      message: `the rule catalog has no _partials/accounts-${source}.kql.hbs`,
-      hint: 'Restore the partial from the package.',
-    });
-    return { rules: [], accountSource: source, findings };
+  for (const [name, file] of [['accounts', `accounts-${source}`], ['accountsTable', `accounts-table-${source}`]] as const) {
+    const text = catalog.partials[file];
+    if (text === undefined) {
+      findings.push({ severity: 'error', code: 'catalog/missing-partial', message: `the rule catalog has no _partials/${file}.kql.hbs`, hint: 'Restore the partial from the package.' });
+    } else partials[name] = text;
   }
+  return { partials, findings };
+}
+
+/** Renders every rule with the given account source. Pure. */
+export function renderRulesWith(manifest: Manifest, catalog: Catalog, source: AccountSource): RenderedRules {
+  const { partials, findings } = queryPartials(catalog, source);
+  if (findings.length > 0) return { rules: [], accountSource: source, findings };
   const context = queryContext(manifest);
   const rules: RenderedRule[] = [];
-  const unknownInPartial = unknownValues(partial, context);
-  for (const problem of unknownInPartial) {
-    findings.push({ severity: 'error', code: 'render/unknown-value', message: problem.message, location: { file: `analytics-rules/_partials/accounts-${source}.kql.hbs`, line: problem.line, column: problem.column + 1 } });
+  const unknownInPartial = Object.entries(partials).flatMap(([name, text]) => unknownValues(text, context).map((problem) => ({ name, problem })));
+  for (const { name, problem } of unknownInPartial) {
+    findings.push({ severity: 'error', code: 'render/unknown-value', message: `{{> ${name}}}: ${problem.message}`, location: { file: `analytics-rules/_partials`, line: problem.line, column: problem.column + 1 } });
   }
   for (const rule of resolveRules(manifest, catalog.rules)) {
     const unknown = unknownValues(rule.template.query, context);
@@ -69,7 +74,7 @@ function renderWith(manifest: Manifest, catalog: Catalog, source: AccountSource)
     }
     if (unknown.length > 0 || unknownInPartial.length > 0) continue;
     try {
-      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, { accounts: partial }, context)));
+      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, partials, context)));
     } catch (error) {
       findings.push({
         severity: 'error',

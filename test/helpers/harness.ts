@@ -5,6 +5,9 @@ import { main } from '../../generator/cli.js';
 import { readCatalog } from '../../generator/catalog/read-catalog.js';
 import type { Catalog } from '../../generator/catalog/rule-template.js';
 import { workspaceGlobals } from '../../generator/validate/kusto-schema.js';
+import type { PlaybookSource } from '../../generator/playbook/playbook-definition.js';
+import { readPlaybook } from '../../generator/playbook/read-playbook.js';
+import { parseWorkbookTemplate, type ParsedWorkbook } from '../../generator/workbook/workbook-template.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const EXAMPLE_MANIFEST = join(ROOT, 'examples', 'accounts.yaml');
@@ -48,4 +51,12 @@ export async function runCli(args: string[], cwd = ROOT): Promise<CliRun> {
     globals: sharedGlobals,
   });
   return { code, stdout, stderr };
+}
+
+export async function builtInPlaybook(): Promise<PlaybookSource> {
+  return readPlaybook(join(ROOT, 'playbooks'), ROOT);
+}
+
+export async function builtInWorkbook(): Promise<ParsedWorkbook> {
+  return parseWorkbookTemplate(await readFile(join(ROOT, 'workbooks', 'breakglass-accounts.yaml'), 'utf8'), 'workbooks/breakglass-accounts.yaml');
 }

@@ -1,0 +1,36 @@
+import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.js';
+import type { Manifest } from '../manifest/types.js';
+import { ALERT_RULES_API_VERSION } from './arm-rule-template.js';
+import { queryContext } from './query-context.js';
+import { watchlistCsv, WATCHLIST_SEARCH_KEY } from './watchlist-csv.js';
+
+/** The accounts as a Sentinel watchlist; rules with `accountSource: watchlist` read it. */
+export function watchlistResource(manifest: Manifest): ArmValue {
+  const alias = queryContext(manifest).watchlist.alias;
+  return {
+    type: 'Microsoft.OperationalInsights/workspaces/providers/Watchlists',
+    apiVersion: ALERT_RULES_API_VERSION,
+    name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${alias}')`),
+    kind: '',
+    properties: {
+      watchlistAlias: alias,
+      displayName: 'Break-glass accounts',
+      description: 'Emergency access accounts watched by the breakglass-sentinel rules. Managed by breakglass-sentinel: edit the accounts manifest, not this watchlist.',
+      provider: 'breakglass-sentinel',
+      source: `${alias}.csv`,
+      itemsSearchKey: WATCHLIST_SEARCH_KEY,
+      contentType: 'text/csv',
+      numberOfLinesToSkip: 0,
+      rawContent: watchlistCsv(manifest),
+    },
+  };
+}
+
+export function watchlistTemplate(manifest: Manifest): ArmValue {
+  return {
+    $schema: DEPLOYMENT_TEMPLATE_SCHEMA,
+    contentVersion: '1.0.0.0',
+    parameters: { workspace: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace that Microsoft Sentinel runs on.' } } },
+    resources: [watchlistResource(manifest)],
+  };
+}
