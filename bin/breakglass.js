@@ -1,8 +1,32 @@
 #!/usr/bin/env node
+import { createInterface } from 'node:readline/promises';
 import { main } from '../dist/generator/cli.js';
+
+// Ctrl-C once: start no new writes, finish what is under way, print what was done.
+// Ctrl-C twice: stop at once.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  process.stderr.write('\ninterrupted: no new changes will be started (Ctrl-C again to stop at once)\n');
+  controller.abort();
+});
+
+const confirm = process.stdin.isTTY
+  ? async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return /^y(es)?$/i.test((await rl.question(question)).trim());
+      } finally {
+        rl.close();
+      }
+    }
+  : undefined;
 
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: process.stdout,
   stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+  ...(confirm ? { confirm } : {}),
 });

@@ -1,3 +1,4 @@
+import type { ArmValue } from './arm/arm-json.js';
 import type { Catalog } from './catalog/rule-template.js';
 import { hasErrors, type Finding, type SourceLocation } from './findings.js';
 import { parseManifest } from './manifest/parse-manifest.js';
@@ -26,6 +27,8 @@ export interface BuildInput {
 export interface BuildResult {
   manifest?: Manifest;
   rendered?: RenderedRules;
+  /** What push needs besides the manifest and the rules (present when there are no errors). */
+  workbookResource?: ArmValue;
   validations: RuleValidation[];
   files: OutputFile[];
   findings: Finding[];
@@ -59,13 +62,14 @@ export function build(input: BuildInput): BuildResult {
   if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals));
 
   if (hasErrors(findings) || !workbook || !renderedWorkbook) return { manifest, rendered, validations: results, files: [], findings };
+  const resource = workbookResource(manifest, workbook, renderedWorkbook.notebook);
   const files = outputFiles({
     manifest,
     rendered,
     inlineRules: inline.rules,
     playbook: input.playbook,
-    workbook: { template: workbookTemplate(manifest, workbook, renderedWorkbook.notebook), resource: workbookResource(manifest, workbook, renderedWorkbook.notebook) },
+    workbook: { template: workbookTemplate(manifest, workbook, renderedWorkbook.notebook), resource },
     ssprRule: sspr.text,
   });
-  return { manifest, rendered, validations: results, files, findings };
+  return { manifest, rendered, workbookResource: resource, validations: results, files, findings };
 }

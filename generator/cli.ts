@@ -9,6 +9,7 @@ import { packageRoot, packageVersion } from './package-info.js';
 import { sarifReport } from './report/sarif-report.js';
 import { ANSI_COLORS, findingTotals, formatFindings, NO_COLORS, type Colors } from './report/text-report.js';
 import { workspaceGlobals } from './validate/kusto-schema.js';
+import { DeployUsageError, runDeployCommand } from './deploy/deploy-command.js';
 import { readPlaybook } from './playbook/read-playbook.js';
 import { parseWorkbookTemplate } from './workbook/workbook-template.js';
 
@@ -16,6 +17,11 @@ export interface CliIo {
   cwd: string;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  env?: Record<string, string | undefined>;
+  /** Aborted on Ctrl-C: push starts no new writes. */
+  signal?: AbortSignal;
+  /** Asks the person at the terminal (push without --yes); absent when there is none. */
+  confirm?: (question: string) => Promise<boolean>;
   /** Seam for tests and benchmarks: reuse one loaded Kusto global state. */
   globals?: () => Kusto.Language.GlobalState;
 }
@@ -27,15 +33,28 @@ const HELP = `breakglass: Microsoft Sentinel content for Entra ID break-glass ac
 Usage:
   breakglass render   --manifest FILE [--out DIR] [--format text|json|sarif] [--allow-warnings]
   breakglass validate --manifest FILE [--format text|json|sarif] [--allow-warnings]
+  breakglass plan     --manifest FILE [--workspace NAME ...] [--prune] [--detailed-exitcode]
+  breakglass push     --manifest FILE [--workspace NAME ...] [--prune] [--yes]
+  breakglass drift    --manifest FILE [--workspace NAME ...]
   breakglass --help | --version
 
 Commands:
-  render     render the analytics rules (ARM templates and Azure-Sentinel YAML), validate them,
-             and write them to --out (default: out) only if validation passes
+  render     render the content (analytics rules as ARM templates and Azure-Sentinel YAML, the
+             playbook, automation rule, workbook, watchlist, ...), validate it, and write it to
+             --out (default: out) only if validation passes
   validate   render and validate in memory; write nothing
+  plan       read each workspace and show what push would create, update or delete; read-only
+  push       apply the plan: only what differs is written; a re-run after a failure converges
+  drift      show what in the workspaces differs from the code (portal edits, removed rules)
 
 Options:
   --manifest FILE     the accounts manifest (YAML); see examples/accounts.yaml
+  --workspace NAME    only this workspace of the manifest (repeatable)
+  --prune             also delete rules of ours that are no longer in the catalog or manifest
+  --yes               push without asking
+  --detailed-exitcode plan exits 2 when changes are pending
+  --arm-endpoint URL  Resource Manager endpoint (or BREAKGLASS_ARM_ENDPOINT); identity uses AZURE_AUTHORITY_HOST
+  --concurrency N     workspaces worked on at once (default 8)
   --out DIR           output folder for render (default: out)
   --format FORMAT     text (default), json, or sarif (SARIF 2.1.0 for code scanning)
   --rules DIR         an extra folder of rule templates, added to the built-in catalog (repeatable)
@@ -44,8 +63,15 @@ Options:
 Examples:
   breakglass render --manifest examples/accounts.yaml --out out
   breakglass validate --manifest accounts.yaml --format sarif > breakglass.sarif
+  breakglass plan --manifest accounts.yaml --workspace prod --detailed-exitcode
+  breakglass push --manifest accounts.yaml --prune --yes
 
-Exit codes: 0 ok, 1 validation failed (or warnings without --allow-warnings), 2 usage error.
+Credentials: DefaultAzureCredential (workload identity federation in CI, the Azure CLI locally,
+managed identity in Azure). Nothing secret goes in the manifest or the output.
+
+Exit codes: 0 ok, 1 validation failed (or warnings without --allow-warnings), a workspace could not
+be read, a change failed or drift was found; 2 usage error, or with plan --detailed-exitcode:
+changes pending.
 `;
 
 /** The one place that turns outcomes into exit codes. */
@@ -90,18 +116,45 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const counts = countBySeverity(findings);
   const failed = counts.error > 0 || (counts.warning > 0 && !args.allowWarnings);
   const outDir = resolve(io.cwd, args.out);
+  if (args.command === 'plan' || args.command === 'push' || args.command === 'drift') {
+    if (failed) {
+      report({ ...args, command: 'validate' }, io, result, findings, failed, '');
+      return 1;
+    }
+    if (findings.length > 0 && args.format === 'text') io.stderr.write(`${formatFindings(findings, io.stderr.isTTY ? ANSI_COLORS : NO_COLORS)}\n`);
+    try {
+      return await runDeployCommand({ ...args, command: args.command }, result, playbook, {
+        stdout: io.stdout,
+        env: io.env ?? process.env,
+        colors: io.stdout.isTTY ? ANSI_COLORS : NO_COLORS,
+        ...(io.signal ? { signal: io.signal } : {}),
+        ...(io.confirm ? { confirm: io.confirm } : {}),
+      });
+    } catch (error) {
+      if (error instanceof DeployUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   if (args.command === 'render' && !failed) await writeOutputFiles(outDir, result.files);
   report(args, io, result, findings, failed, displayPath(io.cwd, outDir));
   return failed ? 1 : 0;
 }
 
+const COMMANDS = ['render', 'validate', 'plan', 'push', 'drift'] as const;
+
 interface CliArgs {
-  command: 'render' | 'validate';
+  command: (typeof COMMANDS)[number];
   manifest: string;
   out: string;
   format: 'text' | 'json' | 'sarif';
   rules: string[];
   allowWarnings: boolean;
+  workspaces: string[];
+  prune: boolean;
+  yes: boolean;
+  detailedExitcode: boolean;
+  armEndpoint?: string;
+  concurrency: number;
   help: boolean;
   version: boolean;
 }
@@ -119,6 +172,12 @@ function parseCli(argv: readonly string[]): CliArgs {
         format: { type: 'string', default: 'text' },
         rules: { type: 'string', multiple: true, default: [] },
         'allow-warnings': { type: 'boolean', default: false },
+        workspace: { type: 'string', multiple: true, default: [] },
+        prune: { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        'detailed-exitcode': { type: 'boolean', default: false },
+        'arm-endpoint': { type: 'string' },
+        concurrency: { type: 'string', default: '8' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -128,16 +187,29 @@ function parseCli(argv: readonly string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const base = { help: values.help === true, version: values.version === true };
-  if (base.help || base.version) return { command: 'validate', manifest: '', out: '', format: 'text', rules: [], allowWarnings: false, ...base };
+  const deploy = { workspaces: values.workspace ?? [], prune: values.prune === true, yes: values.yes === true, detailedExitcode: values['detailed-exitcode'] === true, concurrency: Number(values.concurrency) };
+  if (!Number.isInteger(deploy.concurrency) || deploy.concurrency < 1 || deploy.concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64');
+  if (base.help || base.version) return { command: 'validate', manifest: '', out: '', format: 'text', rules: [], allowWarnings: false, ...deploy, ...base };
   const [command, ...extra] = positionals;
-  if (command !== 'render' && command !== 'validate') {
-    throw new UsageError(command === undefined ? 'name a command: render or validate' : `unknown command '${command}' (commands: render, validate)`);
+  if (!(COMMANDS as readonly string[]).includes(command ?? '')) {
+    throw new UsageError(command === undefined ? `name a command: ${COMMANDS.join(', ')}` : `unknown command '${command}' (commands: ${COMMANDS.join(', ')})`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (!values.manifest) throw new UsageError(`${command} needs --manifest FILE`);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
-  return { command, manifest: values.manifest, out: values.out ?? 'out', format, rules: values.rules ?? [], allowWarnings: values['allow-warnings'] === true, ...base };
+  if (format === 'sarif' && !['render', 'validate'].includes(command!)) throw new UsageError(`--format sarif is for render and validate, not ${command}`);
+  return {
+    command: command as CliArgs['command'],
+    manifest: values.manifest,
+    out: values.out ?? 'out',
+    format,
+    rules: values.rules ?? [],
+    allowWarnings: values['allow-warnings'] === true,
+    ...deploy,
+    ...(values['arm-endpoint'] ? { armEndpoint: values['arm-endpoint'] } : {}),
+    ...base,
+  };
 }
 
 function displayPath(cwd: string, path: string): string {

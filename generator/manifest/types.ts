@@ -61,6 +61,8 @@ export interface RuleOverride {
 export interface PlaybookSettings {
   name?: string;
   automationRuleOrder?: number;
+  acsEndpoint?: string;
+  smsFromNumber?: string;
 }
 
 export interface WatchlistSettings {
@@ -70,6 +72,7 @@ export interface WatchlistSettings {
 export interface Manifest {
   /** Namespace (a GUID) from which every rule's stable GUID is derived. */
   idNamespace: string;
+  tenantId?: string;
   accountSource?: AccountSource;
   watchlist?: WatchlistSettings;
   validationIntervalDays?: number;
