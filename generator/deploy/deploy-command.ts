@@ -7,7 +7,7 @@ import { azureCredential } from './credentials.js';
 import { workspaceLabel } from './desired-state.js';
 import { countActions, formatPlan, formatResult, formatSummary } from './deploy-report.js';
 import { pendingChanges } from './plan.js';
-import { pushWorkspaces, type WorkspaceReport } from './push.js';
+import { applyPlans, planWorkspaces, type WorkspaceReport } from './push.js';
 import { sdkWorkspaceApi, type WorkspaceApi } from './workspace-api.js';
 
 export class DeployUsageError extends Error {}
@@ -63,18 +63,21 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
   const common = { prune: args.prune || args.command === 'drift', workspaceConcurrency: args.concurrency, writeConcurrency: 4, apiFor, ...(io.signal ? { signal: io.signal } : {}) };
   const json = args.format === 'json';
 
-  const planned = await pushWorkspaces(input, workspaces, { ...common, apply: false });
+  const planned = await planWorkspaces(input, workspaces, common);
   const pending = planned.reduce((n, r) => n + pendingChanges(r.plan).length, 0);
   const readFailed = planned.some((r) => r.readError);
-  if (args.command !== 'push' || pending === 0 || readFailed) {
+  if (args.command !== 'push') {
     io.stdout.write(json ? `${JSON.stringify({ command: args.command, workspaces: planned.map(planJson) }, null, 2)}\n` : `${formatPlan(planned, io.colors, false)}\n`);
     if (readFailed) return 1;
     if (args.command === 'drift') return pending > 0 ? 1 : 0;
-    if (args.command === 'plan') return args.detailedExitcode && pending > 0 ? 2 : 0;
-    if (!json) io.stdout.write('nothing to change\n');
-    return 0;
+    return args.detailedExitcode && pending > 0 ? 2 : 0;
   }
   if (!json) io.stdout.write(`${formatPlan(planned, io.colors, false)}\n`);
+  if (pending === 0) {
+    if (json) io.stdout.write(`${JSON.stringify({ command: 'push', workspaces: planned.map(resultJson) }, null, 2)}\n`);
+    else io.stdout.write('nothing to change\n');
+    return readFailed ? 1 : 0;
+  }
   if (!args.yes) {
     if (!io.confirm) throw new DeployUsageError(`push would make ${pending} changes; pass --yes to apply them when no one is at a terminal`);
     if (!(await io.confirm(`Apply ${pending} changes to ${workspaces.length} workspace${workspaces.length === 1 ? '' : 's'}? [y/N] `))) {
@@ -82,9 +85,9 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
       return 1;
     }
   }
-  const applied = await pushWorkspaces(input, workspaces, {
+  // Workspaces that could not be read are reported, not retried: the others still get their changes.
+  const applied = await applyPlans(planned, {
     ...common,
-    apply: true,
     ...(json ? {} : { onResult: (result) => io.stdout.write(`${formatResult(result, io.colors)}\n`) }),
   });
   const failed = applied.some((r) => r.readError || r.results.some((x) => x.outcome !== 'ok'));

@@ -16,6 +16,7 @@ export interface ChangeResult {
 
 export interface WorkspaceReport {
   workspace: string;
+  target: Workspace;
   /** Reading the workspace failed: nothing was planned. */
   readError?: string;
   plan: PlannedChange[];
@@ -23,7 +24,6 @@ export interface WorkspaceReport {
 }
 
 export interface PushOptions {
-  apply: boolean;
   prune: boolean;
   /** Workspaces worked on at once. */
   workspaceConcurrency: number;
@@ -74,26 +74,49 @@ async function applyWorkspace(workspace: string, plan: readonly PlannedChange[],
   return results;
 }
 
-/** Reads, plans and (with `apply`) changes every workspace, a bounded number at a time. */
-export async function pushWorkspaces(input: DesiredInput, workspaces: readonly Workspace[], options: PushOptions): Promise<WorkspaceReport[]> {
-  const reports = await runPool(
+/** Reads and plans every workspace, a bounded number at a time. Nothing is written. */
+export async function planWorkspaces(input: DesiredInput, workspaces: readonly Workspace[], options: Omit<PushOptions, 'onResult'>): Promise<WorkspaceReport[]> {
+  const reports: WorkspaceReport[] = [];
+  await runPool(
     workspaces,
     options.workspaceConcurrency,
-    async (workspace): Promise<WorkspaceReport> => {
+    async (workspace) => {
       const label = workspaceLabel(workspace);
-      const api = options.apiFor(workspace);
       const desired = desiredState(input, workspace);
-      let plan: PlannedChange[];
       try {
-        plan = planWorkspace(desired, await api.read(desired), { prune: options.prune });
+        reports.push({ workspace: label, target: workspace, plan: planWorkspace(desired, await options.apiFor(workspace).read(desired), { prune: options.prune }), results: [] });
       } catch (error) {
-        return { workspace: label, readError: message(error), plan: [], results: [] };
+        reports.push({ workspace: label, target: workspace, readError: message(error), plan: [], results: [] });
       }
-      const results = options.apply ? await applyWorkspace(label, plan, api, options) : [];
-      return { workspace: label, plan, results };
     },
-    options.signal ? { signal: options.signal } : {},
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onSkipped: (workspace) => reports.push({ workspace: workspaceLabel(workspace), target: workspace, readError: 'not read: interrupted', plan: [], results: [] }),
+    },
   );
   const order = workspaces.map(workspaceLabel);
   return reports.sort((a, b) => order.indexOf(a.workspace) - order.indexOf(b.workspace));
+}
+
+/** Applies planned changes, a bounded number of workspaces at a time; returns the reports with results. */
+export async function applyPlans(reports: readonly WorkspaceReport[], options: PushOptions): Promise<WorkspaceReport[]> {
+  const done: WorkspaceReport[] = [];
+  await runPool(
+    reports,
+    options.workspaceConcurrency,
+    async (report) => {
+      const results = report.readError ? [] : await applyWorkspace(report.workspace, report.plan, options.apiFor(report.target), options);
+      done.push({ ...report, results });
+    },
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onSkipped: (report) => {
+        const results = pendingChanges(report.plan).map((change): ChangeResult => ({ workspace: report.workspace, change, outcome: 'not started', ms: 0 }));
+        results.forEach((r) => options.onResult?.(r));
+        done.push({ ...report, results });
+      },
+    },
+  );
+  const order = reports.map((r) => r.workspace);
+  return done.sort((a, b) => order.indexOf(a.workspace) - order.indexOf(b.workspace));
 }
