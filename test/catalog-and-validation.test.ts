@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../generator/findings.js';
+import type { RenderedRule } from '../generator/render/sentinel-rule.js';
+import { nrtCountFindings as validateRulesCount } from '../generator/validate/validate-rules.js';
 import { runCli } from './helpers/harness.js';
 
 const MANIFEST = 'test/fixtures/manifests/no-overrides.yaml';
@@ -48,6 +50,20 @@ describe('rule catalog', () => {
 });
 
 describe('validation of rendered rules', () => {
+  it('refuses a near-real-time rule that reaches another workspace', async () => {
+    const { code, findings } = await validateWith('test/fixtures/rules-nrt-cross');
+    expect(code).toBe(1);
+    expect(findings).toContainEqual(expect.objectContaining({ code: 'sentinel/nrt-cross-workspace', location: { file: 'test/fixtures/rules-nrt-cross/cross-workspace.yaml', line: 26, column: 21 } }));
+  });
+
+  it('refuses more than 50 enabled near-real-time rules', () => {
+    const rule = { id: 'r', kind: 'nrt', enabled: true, source: { file: 'r.yaml', lineOf: () => 6 } } as unknown as RenderedRule;
+    const many = Array.from({ length: 51 }, (_, i) => ({ ...rule, id: `r${i}` }));
+    const countFinding = (rules: RenderedRule[]) => validateRulesCount(rules);
+    expect(countFinding(many)).toEqual([expect.objectContaining({ code: 'sentinel/nrt-count', ruleId: 'r50', message: '51 enabled near-real-time rules; Sentinel allows 50' })]);
+    expect(countFinding(many.slice(0, 50))).toEqual([]);
+  });
+
   it('collects every offender across rules, each with rule id, file and line', async () => {
     const { code, findings } = await validateWith('test/fixtures/rules-broken');
     expect(code).toBe(1);

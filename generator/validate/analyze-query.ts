@@ -17,7 +17,11 @@ export interface QueryAnalysis {
   outputColumns: Map<string, string> | undefined;
   /** Operators that make Sentinel scan every table (search/find without `in`, union with wildcards). */
   scansAllTables: { operator: string; line: number; column: number }[];
+  /** Calls that reach another workspace or resource: workspace(), app(), resource(), cluster(), database(). */
+  crossResource: { call: string; line: number; column: number }[];
 }
+
+const CROSS_RESOURCE_FUNCTIONS = new Set(['workspace', 'app', 'resource', 'cluster', 'database', 'adx', 'arg']);
 
 /** Parses and semantically analyses one query against the workspace schema. Pure given the globals. */
 export function analyzeQuery(text: string, globals: Kusto.Language.GlobalState): QueryAnalysis {
@@ -34,7 +38,7 @@ export function analyzeQuery(text: string, globals: Kusto.Language.GlobalState):
     if (!severity) continue;
     diagnostics.push({ severity, code: d.Code ?? 'KS000', message: d.Message ?? '', offset: d.Start, length: d.Length, ...position(d.Start) });
   }
-  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position) };
+  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position) };
 }
 
 function resultColumns(code: Kusto.Language.KustoCode): Map<string, string> | undefined {
@@ -65,6 +69,17 @@ function findFullScans(code: Kusto.Language.KustoCode, position: (offset: number
       });
       if (wildcard) found.push({ operator: 'union *', ...position(element.TextStart) });
     }
+  });
+  return found;
+}
+
+function findCrossResource(code: Kusto.Language.KustoCode, position: (offset: number) => { line: number; column: number }) {
+  const SK = kustoLanguage().Syntax.SyntaxKind;
+  const found: QueryAnalysis['crossResource'] = [];
+  code.Syntax?.WalkElements((element) => {
+    if (element.Kind !== SK.FunctionCallExpression) return;
+    const name = (element as Kusto.Language.Syntax.FunctionCallExpression).Name?.SimpleName ?? '';
+    if (CROSS_RESOURCE_FUNCTIONS.has(name.toLowerCase())) found.push({ call: `${name}()`, ...position(element.TextStart) });
   });
   return found;
 }

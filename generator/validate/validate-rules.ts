@@ -15,9 +15,12 @@ export interface RuleValidation {
   analysis: QueryAnalysis;
 }
 
+/** Sentinel allows no more than this many near-real-time rules per customer. */
+export const MAX_NRT_RULES = 50;
+
 /** Every check on every rendered rule; all offenders are collected, nothing stops at the first. */
 export function validateRules(rules: readonly RenderedRule[], options: ValidateOptions): { findings: Finding[]; results: RuleValidation[] } {
-  const findings: Finding[] = [];
+  const findings: Finding[] = nrtCountFindings(rules);
   const results: RuleValidation[] = [];
   const at: Locator = (rule, field, segments) => {
     if (options.locateInManifest && rule.overridden.includes(field as keyof RuleOverride)) {
@@ -32,6 +35,22 @@ export function validateRules(rules: readonly RenderedRule[], options: ValidateO
     findings.push(...kustoFindings(rule, analysis), ...outputColumnFindings(rule, analysis, at), ...checkSentinelLimits(rule, at));
   }
   return { findings, results };
+}
+
+/** Sentinel's limit on enabled near-real-time rules, over the whole set. */
+export function nrtCountFindings(rules: readonly RenderedRule[]): Finding[] {
+  const findings: Finding[] = [];
+  const nrt = rules.filter((r) => r.kind === 'nrt' && r.enabled);
+  if (nrt.length > MAX_NRT_RULES) {
+    findings.push({
+      severity: 'error',
+      code: 'sentinel/nrt-count',
+      message: `${nrt.length} enabled near-real-time rules; Sentinel allows ${MAX_NRT_RULES}`,
+      hint: 'Switch some rules to scheduled in the manifest (rules.<id>.kind: scheduled).',
+      ...(nrt[MAX_NRT_RULES] ? { ruleId: nrt[MAX_NRT_RULES]!.id, location: { file: nrt[MAX_NRT_RULES]!.source.file, line: nrt[MAX_NRT_RULES]!.source.lineOf(['kind']) } } : {}),
+    });
+  }
+  return findings;
 }
 
 function queryLocation(rule: RenderedRule, line: number, column: number): SourceLocation {
@@ -49,6 +68,19 @@ function kustoFindings(rule: RenderedRule, analysis: QueryAnalysis): Finding[] {
     path: 'query',
     location: queryLocation(rule, d.line, d.column),
   }));
+  if (rule.kind === 'nrt') {
+    for (const call of analysis.crossResource) {
+      findings.push({
+        severity: 'error',
+        code: 'sentinel/nrt-cross-workspace',
+        ruleId: rule.id,
+        message: `${rule.id}: ${call.call} reaches outside the workspace; near-real-time rules run within a single workspace`,
+        hint: "Make the rule scheduled (rules.<id>.kind: scheduled in the manifest) or query only this workspace's tables.",
+        path: 'query',
+        location: queryLocation(rule, call.line, call.column),
+      });
+    }
+  }
   for (const scan of analysis.scansAllTables) {
     findings.push({
       severity: 'error',
