@@ -10,7 +10,7 @@ import { renderRules, renderRulesWith, type RenderedRules } from './render/rende
 import { ssprExclusionRule } from './render/sspr-exclusion-rule.js';
 import { validateRules, type RuleValidation } from './validate/validate-rules.js';
 import { validateWorkbook } from './validate/validate-workbook.js';
-import { renderWorkbook, workbookContext, workbookResource, workbookTemplate } from './workbook/render-workbook.js';
+import { renderWorkbook, substituteWorkbookParameters, workbookContext, workbookResource, workbookTemplate } from './workbook/render-workbook.js';
 import type { ParsedWorkbook } from './workbook/workbook-template.js';
 import { locate } from './yaml-source.js';
 
@@ -29,6 +29,8 @@ export interface BuildResult {
   rendered?: RenderedRules;
   /** What push needs besides the manifest and the rules (present when there are no errors). */
   workbookResource?: ArmValue;
+  /** Every query text given to the Kusto analyser (rules, their inline variants, workbook queries). */
+  analysedQueries: string[];
   validations: RuleValidation[];
   files: OutputFile[];
   findings: Finding[];
@@ -39,7 +41,7 @@ export function build(input: BuildInput): BuildResult {
   const ruleIds = input.catalog.rules.map((r) => r.template.id);
   const parsed = parseManifest(input.manifestText, input.manifestFile, ruleIds);
   const findings = [...parsed.findings, ...input.workbook.findings];
-  if (!parsed.manifest || !parsed.source) return { validations: [], files: [], findings };
+  if (!parsed.manifest || !parsed.source) return { validations: [], files: [], findings, analysedQueries: [] };
   const manifest = parsed.manifest;
   const source = parsed.source;
   const locateInManifest = (segments: readonly (string | number)[]): SourceLocation => ({ file: input.manifestFile, ...locate(source, segments, { key: true }) });
@@ -50,7 +52,7 @@ export function build(input: BuildInput): BuildResult {
   findings.push(...ruleFindings);
 
   // Azure Monitor has no watchlists: its alerts always carry the accounts inline.
-  const inline = rendered.accountSource === 'inline' ? rendered : renderRulesWith(manifest, input.catalog, 'inline');
+  const inline = rendered.accountSource === 'inline' ? rendered : (rendered.inline ?? renderRulesWith(manifest, input.catalog, 'inline'));
   if (inline !== rendered) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals }).findings.filter((f) => f.code.startsWith('kql/')));
 
   findings.push(...checkPlaybook(manifest, rendered.rules, input.playbook));
@@ -60,8 +62,13 @@ export function build(input: BuildInput): BuildResult {
   const workbook = input.workbook.workbook ? { ...input.workbook, workbook: input.workbook.workbook } : undefined;
   const renderedWorkbook = workbook ? renderWorkbook(workbook, input.catalog, rendered.accountSource, workbookContext(manifest, rendered.rules)) : undefined;
   if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals));
+  const analysedQueries = [
+    ...rendered.rules.map((r) => r.query.text),
+    ...(inline !== rendered ? inline.rules.map((r) => r.query.text) : []),
+    ...(renderedWorkbook?.queries.map((q) => substituteWorkbookParameters(q.query.text).text) ?? []),
+  ];
 
-  if (hasErrors(findings) || !workbook || !renderedWorkbook) return { manifest, rendered, validations: results, files: [], findings };
+  if (hasErrors(findings) || !workbook || !renderedWorkbook) return { manifest, rendered, validations: results, files: [], findings, analysedQueries };
   const resource = workbookResource(manifest, workbook, renderedWorkbook.notebook);
   const files = outputFiles({
     manifest,
@@ -71,5 +78,5 @@ export function build(input: BuildInput): BuildResult {
     workbook: { template: workbookTemplate(manifest, workbook, renderedWorkbook.notebook), resource },
     ssprRule: sspr.text,
   });
-  return { manifest, rendered, workbookResource: resource, validations: results, files, findings };
+  return { manifest, rendered, workbookResource: resource, validations: results, files, findings, analysedQueries };
 }

@@ -238,6 +238,7 @@ function report(args: CliArgs, io: CliIo, result: BuildResult, findings: Finding
         outputColumns: analysis.outputColumns ? Object.fromEntries(analysis.outputColumns) : null,
       })),
       files: args.command === 'render' && !failed ? result.files.map((f) => `${outDisplay}/${f.path}`) : [],
+      queriesAnalysed: result.analysedQueries.length,
       findings,
       summary: countBySeverity(findings),
     };

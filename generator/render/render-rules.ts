@@ -13,6 +13,8 @@ export interface RenderedRules {
   rules: RenderedRule[];
   accountSource: AccountSource;
   findings: Finding[];
+  /** The inline rendering, when it was made on the way to choosing the watchlist. */
+  inline?: RenderedRules;
 }
 
 /**
@@ -25,7 +27,7 @@ export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: 
   const first = renderRulesWith(manifest, catalog, requested ?? 'inline');
   if (requested !== undefined || first.rules.every((r) => r.query.text.length <= MAX_QUERY_LENGTH)) return first;
   const longest = Math.max(...first.rules.map((r) => r.query.text.length));
-  const second = renderRulesWith(manifest, catalog, 'watchlist');
+  const second: RenderedRules = { ...renderRulesWith(manifest, catalog, 'watchlist'), inline: first };
   second.findings.unshift({
     severity: 'notice',
     code: 'render/watchlist-chosen',
