@@ -9,7 +9,7 @@ import { packageRoot, packageVersion } from './package-info.js';
 import { sarifReport } from './report/sarif-report.js';
 import { ANSI_COLORS, findingTotals, formatFindings, NO_COLORS, type Colors } from './report/text-report.js';
 import { workspaceGlobals } from './validate/kusto-schema.js';
-import { DeployUsageError, runDeployCommand } from './deploy/deploy-command.js';
+import { DeployUsageError, runDeployCommand, type DeployArgs } from './deploy/deploy-command.js';
 import { readPlaybook } from './playbook/read-playbook.js';
 import { parseWorkbookTemplate } from './workbook/workbook-template.js';
 
@@ -142,19 +142,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 const COMMANDS = ['render', 'validate', 'plan', 'push', 'drift'] as const;
 
-interface CliArgs {
+interface CliArgs extends Omit<DeployArgs, 'command'> {
   command: (typeof COMMANDS)[number];
   manifest: string;
   out: string;
-  format: 'text' | 'json' | 'sarif';
   rules: string[];
   allowWarnings: boolean;
-  workspaces: string[];
-  prune: boolean;
-  yes: boolean;
-  detailedExitcode: boolean;
-  armEndpoint?: string;
-  concurrency: number;
   help: boolean;
   version: boolean;
 }

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DEPLOYMENT_TEMPLATE_SCHEMA, toArmJson, type ArmValue } from '../arm/arm-json.js';
-import { DEFAULT_AUTOMATION_RULE_ORDER, type Manifest, type Workspace } from '../manifest/types.js';
-import { MANAGED_MARKER } from '../render/ownership.js';
-import { automationRuleGuid } from '../render/automation-rule.js';
+import type { Manifest, Workspace } from '../manifest/types.js';
+import { automationRuleGuid, automationRuleProperties } from '../render/automation-rule.js';
+import { watchlistProperties } from '../render/watchlist-resource.js';
 import { playbookName, playbookParameters, playbookResources, playbookVariables } from '../playbook/playbook-template.js';
 import type { PlaybookSource } from '../playbook/playbook-definition.js';
 import { queryContext } from '../render/query-context.js';
 import type { RenderedRules } from '../render/render-rules.js';
 import { uuidV5 } from '../render/uuid-v5.js';
-import { WATCHLIST_COLUMNS, WATCHLIST_SEARCH_KEY } from '../render/watchlist-csv.js';
+import { WATCHLIST_COLUMNS } from '../render/watchlist-csv.js';
 
 export type ResourceKind = 'watchlist' | 'watchlistItem' | 'alertRule' | 'deployment' | 'automationRule';
 
@@ -58,16 +58,9 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
   const alias = queryContext(manifest).watchlist.alias;
   const resources: DesiredResource[] = [];
 
-  const watchlist = {
-    displayName: 'Break-glass accounts',
-    provider: 'breakglass-sentinel',
-    source: `${alias}.csv`,
-    description: `Emergency access accounts watched by the breakglass-sentinel rules. ${MANAGED_MARKER}: edit the accounts manifest, not this watchlist.`,
-    itemsSearchKey: WATCHLIST_SEARCH_KEY,
-    contentType: 'text/csv',
-    numberOfLinesToSkip: 0,
-  };
-  resources.push({ kind: 'watchlist', name: alias, label: `watchlist ${alias}`, body: { ...watchlist, watchlistAlias: alias }, compare: watchlist });
+  // Items are written one by one with ids of our own, so the watchlist is created without rawContent.
+  const watchlist = watchlistProperties(manifest);
+  resources.push({ kind: 'watchlist', name: alias, label: `watchlist ${alias}`, body: watchlist, compare: watchlist });
   for (const account of manifest.accounts) {
     const values = [account.objectId.toLowerCase(), account.userPrincipalName.toLowerCase(), account.displayName ?? '', account.kind, account.role ?? ''];
     const itemsKeyValue = Object.fromEntries(WATCHLIST_COLUMNS.map((column, i) => [column, values[i]]));
@@ -104,26 +97,8 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
   });
 
   const ruleIds = rendered.rules.map((r) => `${workspaceScope(workspace)}/providers/Microsoft.SecurityInsights/alertRules/${r.guid}`);
-  const automation = {
-    displayName: 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)',
-    order: manifest.playbook?.automationRuleOrder ?? DEFAULT_AUTOMATION_RULE_ORDER,
-    triggeringLogic: {
-      isEnabled: true,
-      triggersOn: 'Incidents',
-      triggersWhen: 'Created',
-      conditions: [{ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleIds } }],
-    },
-    actions: [
-      {
-        order: 1,
-        actionType: 'RunPlaybook',
-        actionConfiguration: {
-          logicAppResourceId: `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.Logic/workflows/${playbookName(manifest)}`,
-          tenantId: input.tenantId,
-        },
-      },
-    ],
-  };
+  const playbookId = `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.Logic/workflows/${playbookName(manifest)}`;
+  const automation = automationRuleProperties(manifest, ruleIds, playbookId, input.tenantId);
   resources.push({ kind: 'automationRule', name: automationRuleGuid(manifest), label: 'automation rule (runs the playbook)', body: automation, compare: automation });
   return resources;
 }

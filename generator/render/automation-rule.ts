@@ -15,33 +15,29 @@ export function alertRuleResourceId(guid: string): ArmValue {
 
 /**
  * Runs the playbook for every incident that any of our rules creates. The condition is on the
- * incident's analytics rule ids, which NRT and scheduled rules both record.
+ * incident's analytics rule ids, which NRT and scheduled rules both record. Ids are ARM
+ * expressions in a template and plain resource ids when push sends it.
  */
+export function automationRuleProperties<T>(manifest: Manifest, ruleResourceIds: T[], playbookResourceId: T, tenantId: T) {
+  return {
+    displayName: 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)',
+    order: manifest.playbook?.automationRuleOrder ?? DEFAULT_AUTOMATION_RULE_ORDER,
+    triggeringLogic: {
+      isEnabled: true,
+      triggersOn: 'Incidents',
+      triggersWhen: 'Created',
+      conditions: [{ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleResourceIds } }],
+    },
+    actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: playbookResourceId, tenantId } }],
+  };
+}
+
 export function automationRuleResource(manifest: Manifest, rules: readonly RenderedRule[], playbookResourceId: ArmValue): ArmValue {
   return {
     type: 'Microsoft.OperationalInsights/workspaces/providers/automationRules',
     apiVersion: ALERT_RULES_API_VERSION,
     name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${automationRuleGuid(manifest)}')`),
-    properties: {
-      displayName: 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)',
-      order: manifest.playbook?.automationRuleOrder ?? DEFAULT_AUTOMATION_RULE_ORDER,
-      triggeringLogic: {
-        isEnabled: true,
-        triggersOn: 'Incidents',
-        triggersWhen: 'Created',
-        conditions: [
-          {
-            conditionType: 'Property',
-            conditionProperties: {
-              propertyName: 'IncidentRelatedAnalyticRuleIds',
-              operator: 'Contains',
-              propertyValues: rules.map((r) => alertRuleResourceId(r.guid)),
-            },
-          },
-        ],
-      },
-      actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: playbookResourceId, tenantId: arm('subscription().tenantId') } }],
-    },
+    properties: automationRuleProperties(manifest, rules.map((r) => alertRuleResourceId(r.guid)), playbookResourceId, arm('subscription().tenantId')),
   };
 }
 

@@ -2,27 +2,33 @@ import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.
 import type { Manifest } from '../manifest/types.js';
 import { ALERT_RULES_API_VERSION } from './arm-rule-template.js';
 import { queryContext } from './query-context.js';
+import { MANAGED_MARKER } from './ownership.js';
 import { watchlistCsv, WATCHLIST_SEARCH_KEY } from './watchlist-csv.js';
+
+/** The watchlist's own settings (its items are the accounts). */
+export function watchlistProperties(manifest: Manifest) {
+  const alias = queryContext(manifest).watchlist.alias;
+  return {
+    watchlistAlias: alias,
+    displayName: 'Break-glass accounts',
+    description: `Emergency access accounts watched by the breakglass-sentinel rules. ${MANAGED_MARKER}: edit the accounts manifest, not this watchlist.`,
+    provider: 'breakglass-sentinel',
+    source: `${alias}.csv`,
+    itemsSearchKey: WATCHLIST_SEARCH_KEY,
+    contentType: 'text/csv',
+    numberOfLinesToSkip: 0,
+  };
+}
 
 /** The accounts as a Sentinel watchlist; rules with `accountSource: watchlist` read it. */
 export function watchlistResource(manifest: Manifest): ArmValue {
-  const alias = queryContext(manifest).watchlist.alias;
+  const properties = watchlistProperties(manifest);
   return {
     type: 'Microsoft.OperationalInsights/workspaces/providers/Watchlists',
     apiVersion: ALERT_RULES_API_VERSION,
-    name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${alias}')`),
+    name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${properties.watchlistAlias}')`),
     kind: '',
-    properties: {
-      watchlistAlias: alias,
-      displayName: 'Break-glass accounts',
-      description: 'Emergency access accounts watched by the breakglass-sentinel rules. Managed by breakglass-sentinel: edit the accounts manifest, not this watchlist.',
-      provider: 'breakglass-sentinel',
-      source: `${alias}.csv`,
-      itemsSearchKey: WATCHLIST_SEARCH_KEY,
-      contentType: 'text/csv',
-      numberOfLinesToSkip: 0,
-      rawContent: watchlistCsv(manifest),
-    },
+    properties: { ...properties, rawContent: watchlistCsv(manifest) },
   };
 }
 
