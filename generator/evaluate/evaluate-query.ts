@@ -1,0 +1,102 @@
+import { lineColumn } from '../validate/analyze-query.js';
+import { kustoLanguage } from '../validate/kusto-runtime.js';
+import { compileScalar } from './compile-scalar.js';
+import { compileTabular } from './compile-tabular.js';
+import type { Compiler, Exec, LetBinding, TableFn } from './compiler.js';
+import { EvaluationError } from './evaluation-error.js';
+import { child, isTabular, kindName, listChild, referencedSymbolKind, type SyntaxNode } from './syntax.js';
+import type { Table } from './table.js';
+import type { KValue } from './values.js';
+
+export interface EvaluationInput {
+  /** Rows per table name; a table that is not given is empty. */
+  tables: ReadonlyMap<string, Table>;
+  /** Rows per watchlist alias, for _GetWatchlist(). */
+  watchlists?: ReadonlyMap<string, Table>;
+  /** The evaluation's clock (ms since the epoch): ago() and now() read it. */
+  now: number;
+}
+
+export interface CompiledQuery {
+  run(input: EvaluationInput): Table;
+}
+
+/**
+ * Parses and analyses a query with Microsoft's Kusto.Language, then compiles its syntax tree to
+ * JavaScript closures once; `run` evaluates it over in-memory rows. Pure: no clock, no I/O.
+ */
+export function compileQuery(text: string, globals: Kusto.Language.GlobalState): CompiledQuery {
+  const K = kustoLanguage();
+  const code = K.KustoCode.ParseAndAnalyze(text, globals);
+  const position = lineColumn(text);
+  const diagnostics = code?.GetDiagnostics();
+  for (let i = 0; i < (diagnostics?.Count ?? 0); i++) {
+    const d = diagnostics!.getItem(i);
+    if (d?.Severity === 'Error') {
+      const at = position(d.Start);
+      throw new EvaluationError(`the query does not analyse: ${d.Code} ${d.Message}`, at.line, at.column);
+    }
+  }
+  const root = code?.Syntax;
+  if (!root) throw new EvaluationError('Kusto.Language returned no syntax tree');
+
+  const scope = new Map<string, LetBinding>();
+  const letFns: ((x: Exec) => KValue | Table)[] = [];
+  let cacheIds = 0;
+  const compiler: Compiler = {
+    scalar: (node) => compileScalar(node, compiler),
+    tabular: (node) => compileTabular(node, compiler),
+    fail(node, message): never {
+      const at = position(node.TextStart);
+      throw new EvaluationError(message, at.line, at.column);
+    },
+    letBinding: (name) => scope.get(name),
+    rowIndependent(node) {
+      let independent = true;
+      node.WalkElements((element) => {
+        if (!element.IsToken && kindName(element as SyntaxNode) === 'NameReference' && referencedSymbolKind(element as SyntaxNode) === 'column') independent = false;
+      });
+      return independent;
+    },
+    cacheId: () => cacheIds++,
+  };
+
+  let main: TableFn | undefined;
+  const statements = listChild(root as SyntaxNode, 'Statements');
+  for (const statement of statements) {
+    const kind = kindName(statement);
+    if (kind === 'LetStatement') {
+      const name = (child(statement, 'Name') as Kusto.Language.Syntax.NameDeclaration | undefined)?.SimpleName ?? '';
+      const expression = child(statement, 'Expression')!;
+      if (kindName(expression) === 'FunctionDeclaration') compiler.fail(statement, `let ${name}: user-defined functions are not supported by the offline evaluator`);
+      const tabular = isTabular(expression);
+      const fn = tabular ? compiler.tabular(expression) : compiler.scalar(expression);
+      const slot = letFns.length;
+      letFns.push(tabular ? (x) => (fn as TableFn)(x, undefined) : (x) => (fn as (row: object, x: Exec) => KValue)({}, x));
+      scope.set(name, { slot, tabular });
+    } else if (kind === 'ExpressionStatement') {
+      if (main) compiler.fail(statement, 'a query with more than one result is not supported by the offline evaluator');
+      const expression = child(statement, 'Expression')!;
+      if (!isTabular(expression)) compiler.fail(statement, 'the query must end in a tabular expression');
+      main = compiler.tabular(expression);
+    } else compiler.fail(statement, `the statement ${kind} is not supported by the offline evaluator`);
+  }
+  if (!main) throw new EvaluationError('the query has no tabular expression to evaluate');
+  const result = main;
+  return {
+    run(input) {
+      const values = new Map<number, KValue | Table>();
+      const x: Exec = {
+        now: input.now,
+        tables: input.tables,
+        watchlists: input.watchlists ?? new Map(),
+        cache: new Map(),
+        letValue(slot) {
+          if (!values.has(slot)) values.set(slot, letFns[slot]!(x));
+          return values.get(slot)!;
+        },
+      };
+      return result(x, undefined);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { ColumnSchema } from '../validate/kusto-schema.js';
+import type { Row, Table } from './table.js';
+import { fromJson, KDateTime, KTimespan, parseDateTime, parseJsonValue, parseTimespanLiteral, type KValue } from './values.js';
+
+export class InputRowError extends Error {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
+    super(`${where}: ${message}`);
+    this.name = 'InputRowError';
+  }
+}
+
+/** One value of an export or a test case, in the column's Kusto type. */
+function coerce(value: unknown, type: string, where: () => string): KValue {
+  if (value === undefined) return type === 'string' ? '' : null;
+  switch (type) {
+    case 'string':
+      if (value === null) return '';
+      return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    case 'datetime': {
+      if (value === null || value === '') return null;
+      if (value instanceof Date) return new KDateTime(value.getTime());
+      if (typeof value === 'number') return new KDateTime(value);
+      const parsed = typeof value === 'string' ? parseDateTime(value) : null;
+      if (!parsed) throw new InputRowError(where(), `${JSON.stringify(value)} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`);
+      return parsed;
+    }
+    case 'timespan': {
+      if (value === null || value === '') return null;
+      const parsed = typeof value === 'string' ? parseTimespanLiteral(value) : typeof value === 'number' ? new KTimespan(value) : undefined;
+      if (!parsed) throw new InputRowError(where(), `${JSON.stringify(value)} is not a timespan (e.g. 5m, 1h)`);
+      return parsed;
+    }
+    case 'bool':
+    case 'boolean':
+      if (value === null || value === '') return null;
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+      if (typeof value === 'number') return value !== 0;
+      throw new InputRowError(where(), `${JSON.stringify(value)} is not a bool`);
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'double':
+    case 'decimal': {
+      if (value === null || value === '') return null;
+      const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+      if (!Number.isFinite(n)) throw new InputRowError(where(), `${JSON.stringify(value)} is not a number`);
+      return type === 'int' || type === 'long' ? Math.trunc(n) : n;
+    }
+    case 'guid':
+      return value === null ? null : String(value);
+    default:
+      // dynamic: exports carry JSON as text; test cases may write the object itself.
+      return typeof value === 'string' ? parseJsonValue(value) : fromJson(value);
+  }
+}
+
+/**
+ * Rows as a Log Analytics export or a test case gives them (column name -> value), typed by the
+ * table's schema. Absent columns are null ("" for strings); unknown columns are kept as given.
+ */
+export function tableFromRecords(records: readonly unknown[], schema: readonly ColumnSchema[], source: string): Table {
+  const types = new Map(schema.map((c) => [c.name, c.type]));
+  const rows: Row[] = records.map((record, index) => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputRowError(`${source}[${index}]`, 'each record must be an object of column names and values');
+    const row: Row = {};
+    for (const column of schema) row[column.name] = coerce((record as Record<string, unknown>)[column.name], column.type, () => `${source}[${index}].${column.name}`);
+    for (const [name, value] of Object.entries(record)) if (!types.has(name)) row[name] = fromJson(value);
+    return row;
+  });
+  return { columns: schema.map((c) => c.name), rows };
+}
+
+/** RFC 4180 CSV (quoted fields, "" escapes, CRLF or LF) to records keyed by the header row. */
+export function parseCsv(text: string, source: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let field = '';
+  let row: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (quoted) throw new InputRowError(source, 'a quoted field is not closed');
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  const [header, ...body] = rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  if (!header) return [];
+  return body.map((values, index) => {
+    if (values.length !== header.length) throw new InputRowError(`${source} line ${index + 2}`, `${values.length} fields, the header has ${header.length}`);
+    const record: Record<string, string> = {};
+    header.forEach((name, i) => (record[name] = values[i]!));
+    return record;
+  });
+}
