@@ -39,6 +39,25 @@ export interface RuleTemplate {
     alertDescriptionFormat?: string;
   };
   query: string;
+  /** Cases for the offline evaluator; never part of the rendered rule. */
+  tests?: RuleTestCase[];
+}
+
+/** A scalar a case expects in an output column. */
+export type ExpectedValue = string | number | boolean | null;
+
+/** One case of `tests:` as written: values may hold `${accounts[0].objectId}` placeholders. */
+export interface RuleTestCase {
+  name: string;
+  /** The evaluation clock; default: the newest TimeGenerated of the rows. */
+  now?: string;
+  /** Table name -> rows in the table's own column names. */
+  rows: Record<string, Record<string, unknown>[]>;
+  expect: {
+    fires: boolean;
+    count?: number;
+    rows?: Record<string, ExpectedValue>[];
+  };
 }
 
 /** Where a template came from, so findings can point into it. */

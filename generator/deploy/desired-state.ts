@@ -8,7 +8,7 @@ import type { PlaybookSource } from '../playbook/playbook-definition.js';
 import { queryContext } from '../render/query-context.js';
 import type { RenderedRules } from '../render/render-rules.js';
 import { uuidV5 } from '../render/uuid-v5.js';
-import { WATCHLIST_COLUMNS } from '../render/watchlist-csv.js';
+import { watchlistItems } from '../render/watchlist-csv.js';
 
 export type ResourceKind = 'watchlist' | 'watchlistItem' | 'alertRule' | 'deployment' | 'automationRule';
 
@@ -61,10 +61,8 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
   // Items are written one by one with ids of our own, so the watchlist is created without rawContent.
   const watchlist = watchlistProperties(manifest);
   resources.push({ kind: 'watchlist', name: alias, label: `watchlist ${alias}`, body: watchlist, compare: watchlist });
-  for (const account of manifest.accounts) {
-    const values = [account.objectId.toLowerCase(), account.userPrincipalName.toLowerCase(), account.displayName ?? '', account.kind, account.role ?? ''];
-    const itemsKeyValue = Object.fromEntries(WATCHLIST_COLUMNS.map((column, i) => [column, values[i]]));
-    resources.push({ kind: 'watchlistItem', name: watchlistItemId(manifest, account.objectId), parent: alias, label: `watchlist item ${account.userPrincipalName}`, body: { itemsKeyValue }, compare: { itemsKeyValue } });
+  for (const itemsKeyValue of watchlistItems(manifest)) {
+    resources.push({ kind: 'watchlistItem', name: watchlistItemId(manifest, itemsKeyValue.ObjectId), parent: alias, label: `watchlist item ${itemsKeyValue.UserPrincipalName}`, body: { itemsKeyValue }, compare: { itemsKeyValue } });
   }
 
   for (const rule of rendered.rules) {

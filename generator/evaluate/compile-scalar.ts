@@ -216,6 +216,8 @@ export function compileScalar(node: SyntaxNode, compiler: Compiler): ScalarFn {
       const right = compiler.scalar(child(node, 'Right')!);
       return kind === 'AndExpression' ? (row, x) => and(left(row, x), () => right(row, x)) : (row, x) => or(left(row, x), () => right(row, x));
     }
+    case 'ToScalarExpression':
+      return toScalar(child(node, 'Expression')!, compiler);
     case 'FunctionCallExpression':
       return functionCall(node, compiler);
     case 'BetweenExpression':
@@ -351,18 +353,7 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
   const nameNode = kindName(node) === 'NameReference' ? node : child(node, 'Name')!;
   const name = (nameNode as Kusto.Language.Syntax.NameReference).SimpleName ?? '';
   const argNodes = kindName(node) === 'NameReference' ? [] : listChild(child(node, 'ArgumentList')!, 'Expressions');
-  if (name === 'toscalar') {
-    const table = compiler.tabular(argNodes[0]!);
-    const id = compiler.cacheId();
-    return (_row, x) => {
-      if (!x.cache.has(id)) {
-        const t = table(x, undefined);
-        const first = t.columns[0];
-        x.cache.set(id, first === undefined ? null : (t.rows[0]?.[first] ?? null));
-      }
-      return x.cache.get(id) as KValue;
-    };
-  }
+  if (name === 'toscalar') return toScalar(argNodes[0]!, compiler);
   if (AGGREGATES[name] || name === 'arg_max' || name === 'arg_min') return compiler.fail(node, `the aggregation ${name}() can stand only in summarize`);
   const fn = SCALAR_FUNCTIONS[name];
   if (!fn) return compiler.fail(node, `the function ${name}() is not supported by the offline evaluator`);
@@ -373,6 +364,20 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
     return (row, x) => fn.call([only!(row, x)], x.now);
   }
   return (row, x) => fn.call(args.map((arg) => arg(row, x)), x.now);
+}
+
+/** toscalar(T): the first column of T's first row, computed once per evaluation. */
+function toScalar(expression: SyntaxNode, compiler: Compiler): ScalarFn {
+  const table = compiler.tabular(expression);
+  const id = compiler.cacheId();
+  return (_row, x) => {
+    if (!x.cache.has(id)) {
+      const t = table(x, undefined);
+      const first = t.columns[0];
+      x.cache.set(id, first === undefined ? null : (t.rows[0]?.[first] ?? null));
+    }
+    return x.cache.get(id) as KValue;
+  };
 }
 
 /** A scalar let: evaluated once, with no row. */

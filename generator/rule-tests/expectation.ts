@@ -1,0 +1,62 @@
+import type { ExpectedValue, RuleTestCase, TriggerOperator } from '../catalog/rule-template.js';
+import type { Row, Table } from '../evaluate/table.js';
+import { KDateTime, parseDateTime, toKustoString, type KValue } from '../evaluate/values.js';
+
+/** Whether a result of `count` rows makes an alert, by the rule's trigger. */
+export function fires(count: number, operator: TriggerOperator, threshold: number): boolean {
+  switch (operator) {
+    case 'gt':
+      return count > threshold;
+    case 'lt':
+      return count < threshold;
+    case 'eq':
+      return count === threshold;
+    case 'ne':
+      return count !== threshold;
+  }
+}
+
+/** What is wrong with the result, measured against the case's expectation; empty when it holds. */
+export function expectationProblems(expect: RuleTestCase['expect'], result: Table, fired: boolean): string[] {
+  const problems: string[] = [];
+  if (fired !== expect.fires) problems.push(expect.fires ? `expected the rule to fire; it returned ${result.rows.length} rows and stayed silent` : `expected the rule to stay silent; it fired with ${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`);
+  if (expect.count !== undefined && result.rows.length !== expect.count) problems.push(`expected ${expect.count} result row${expect.count === 1 ? '' : 's'}, got ${result.rows.length}`);
+  if (expect.rows && expect.rows.length > 0) {
+    for (const expected of expect.rows) {
+      for (const column of Object.keys(expected)) {
+        if (!result.columns.includes(column)) problems.push(`expected column ${column} is not in the result (columns: ${result.columns.join(', ')})`);
+      }
+    }
+    if (problems.length === 0) {
+      const unmatched = unmatchedRows(expect.rows, result.rows);
+      for (const index of unmatched) problems.push(`no result row matches expected row ${index + 1}: ${JSON.stringify(expect.rows[index])}`);
+    }
+  }
+  return problems;
+}
+
+/** Kusto's value as the case would write it: datetimes compare as instants, the rest as text. */
+export function matchesValue(actual: KValue, expected: ExpectedValue): boolean {
+  if (expected === null) return actual === null;
+  if (typeof expected === 'boolean' || typeof expected === 'number') return actual === expected;
+  if (actual instanceof KDateTime) return parseDateTime(expected)?.ms === actual.ms;
+  return actual !== null && toKustoString(actual) === expected;
+}
+
+/** Expected rows that get no result row of their own (a maximum bipartite matching, Kuhn's). */
+function unmatchedRows(expected: readonly Record<string, ExpectedValue>[], actual: readonly Row[]): number[] {
+  const fits = expected.map((want) => actual.map((row) => Object.entries(want).every(([column, value]) => matchesValue(row[column] ?? null, value))));
+  const owner = new Array<number>(actual.length).fill(-1);
+  const assign = (e: number, seen: boolean[]): boolean => {
+    for (let a = 0; a < actual.length; a++) {
+      if (!fits[e]![a] || seen[a]) continue;
+      seen[a] = true;
+      if (owner[a] === -1 || assign(owner[a]!, seen)) {
+        owner[a] = e;
+        return true;
+      }
+    }
+    return false;
+  };
+  return expected.map((_, e) => e).filter((e) => !assign(e, new Array<boolean>(actual.length).fill(false)));
+}
