@@ -12,6 +12,17 @@ import { workspaceGlobals } from './validate/kusto-schema.js';
 import { DeployUsageError, runDeployCommand, type DeployArgs } from './deploy/deploy-command.js';
 import { readPlaybook } from './playbook/read-playbook.js';
 import { parseWorkbookTemplate } from './workbook/workbook-template.js';
+import { testRules } from './rule-tests/test-rules.js';
+import { caseTotals, formatCaseResults } from './report/case-report.js';
+import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec, recordsFromText } from './rule-tests/event-records.js';
+import { replayRules, type ReplayResult } from './rule-tests/replay.js';
+import { InputRowError } from './evaluate/input-rows.js';
+import { formatDateTime, KDateTime, parseDateTime } from './evaluate/values.js';
+import { LOG_ANALYTICS_TABLES } from './validate/kusto-schema.js';
+import type { Table } from './evaluate/table.js';
+import type { Manifest } from './manifest/types.js';
+import type { Catalog } from './catalog/rule-template.js';
+import type { RenderedRule } from './render/sentinel-rule.js';
 
 export interface CliIo {
   cwd: string;
@@ -36,6 +47,8 @@ Usage:
   breakglass plan     --manifest FILE [--workspace NAME ...] [--prune] [--detailed-exitcode]
   breakglass push     --manifest FILE [--workspace NAME ...] [--prune] [--yes]
   breakglass drift    --manifest FILE [--workspace NAME ...]
+  breakglass test     --manifest FILE [--rules DIR ...] [--format text|json]
+  breakglass replay   --manifest FILE --events TABLE=FILE ... [--now DATETIME] [--format text|json]
   breakglass --help | --version
 
 Commands:
@@ -46,6 +59,10 @@ Commands:
   plan       read each workspace and show what push would create, update or delete; read-only
   push       apply the plan: only what differs is written; a re-run after a failure converges
   drift      show what in the workspaces differs from the code (portal edits, removed rules)
+  test       run every rule's test cases (analytics-rules/*.yaml, tests:) on the offline KQL
+             evaluator, with the accounts inline and from the watchlist; exit 1 if a case fails
+  replay     run every enabled rule over exported log records (JSON rows or CSV) as of the
+             newest record (or --now), each over its own look-back window, and show what fires
 
 Options:
   --manifest FILE     the accounts manifest (YAML); see examples/accounts.yaml
@@ -59,12 +76,16 @@ Options:
   --format FORMAT     text (default), json, or sarif (SARIF 2.1.0 for code scanning)
   --rules DIR         an extra folder of rule templates, added to the built-in catalog (repeatable)
   --allow-warnings    warnings (e.g. fewer than two accounts) do not fail the run
+  --events TABLE=FILE records of one table for replay, e.g. SigninLogs=signins.json (repeatable)
+  --now DATETIME      replay's clock (ISO 8601); default: the newest TimeGenerated of the records
 
 Examples:
   breakglass render --manifest examples/accounts.yaml --out out
   breakglass validate --manifest accounts.yaml --format sarif > breakglass.sarif
   breakglass plan --manifest accounts.yaml --workspace prod --detailed-exitcode
   breakglass push --manifest accounts.yaml --prune --yes
+  breakglass test --manifest accounts.yaml
+  breakglass replay --manifest accounts.yaml --events SigninLogs=signins.json --events AuditLogs=audit.csv --format json
 
 Credentials: DefaultAzureCredential (workload identity federation in CI, the Azure CLI locally,
 managed identity in Azure). Nothing secret goes in the manifest or the output.
@@ -135,12 +156,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw error;
     }
   }
+  if (args.command === 'test' || args.command === 'replay') {
+    if (failed || !result.manifest || !result.rendered) {
+      report({ ...args, command: 'validate' }, io, result, findings, failed, '');
+      return 1;
+    }
+    if (args.command === 'test') return runTests(args, io, result.manifest, catalog, globals);
+    return runReplay(args, io, result.manifest, result.rendered.rules, globals);
+  }
   if (args.command === 'render' && !failed) await writeOutputFiles(outDir, result.files);
   report(args, io, result, findings, failed, displayPath(io.cwd, outDir));
   return failed ? 1 : 0;
 }
 
-const COMMANDS = ['render', 'validate', 'plan', 'push', 'drift'] as const;
+const COMMANDS = ['render', 'validate', 'plan', 'push', 'drift', 'test', 'replay'] as const;
 
 interface CliArgs extends Omit<DeployArgs, 'command'> {
   command: (typeof COMMANDS)[number];
@@ -148,6 +177,8 @@ interface CliArgs extends Omit<DeployArgs, 'command'> {
   out: string;
   rules: string[];
   allowWarnings: boolean;
+  events: string[];
+  now?: string;
   help: boolean;
   version: boolean;
 }
@@ -165,6 +196,8 @@ function parseCli(argv: readonly string[]): CliArgs {
         format: { type: 'string', default: 'text' },
         rules: { type: 'string', multiple: true, default: [] },
         'allow-warnings': { type: 'boolean', default: false },
+        events: { type: 'string', multiple: true, default: [] },
+        now: { type: 'string' },
         workspace: { type: 'string', multiple: true, default: [] },
         prune: { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
@@ -182,7 +215,7 @@ function parseCli(argv: readonly string[]): CliArgs {
   const base = { help: values.help === true, version: values.version === true };
   const deploy = { workspaces: values.workspace ?? [], prune: values.prune === true, yes: values.yes === true, detailedExitcode: values['detailed-exitcode'] === true, concurrency: Number(values.concurrency) };
   if (!Number.isInteger(deploy.concurrency) || deploy.concurrency < 1 || deploy.concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64');
-  if (base.help || base.version) return { command: 'validate', manifest: '', out: '', format: 'text', rules: [], allowWarnings: false, ...deploy, ...base };
+  if (base.help || base.version) return { command: 'validate', manifest: '', out: '', format: 'text', rules: [], allowWarnings: false, events: [], ...deploy, ...base };
   const [command, ...extra] = positionals;
   if (!(COMMANDS as readonly string[]).includes(command ?? '')) {
     throw new UsageError(command === undefined ? `name a command: ${COMMANDS.join(', ')}` : `unknown command '${command}' (commands: ${COMMANDS.join(', ')})`);
@@ -192,6 +225,9 @@ function parseCli(argv: readonly string[]): CliArgs {
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   if (format === 'sarif' && !['render', 'validate'].includes(command!)) throw new UsageError(`--format sarif is for render and validate, not ${command}`);
+  const events = values.events ?? [];
+  if (command === 'replay' && events.length === 0) throw new UsageError('replay needs at least one --events TABLE=FILE, e.g. --events SigninLogs=signins.json');
+  if (command !== 'replay' && (events.length > 0 || values.now !== undefined)) throw new UsageError(`--events and --now are for replay, not ${command}`);
   return {
     command: command as CliArgs['command'],
     manifest: values.manifest,
@@ -199,6 +235,8 @@ function parseCli(argv: readonly string[]): CliArgs {
     format,
     rules: values.rules ?? [],
     allowWarnings: values['allow-warnings'] === true,
+    events,
+    ...(values.now !== undefined ? { now: values.now } : {}),
     ...deploy,
     ...(values['arm-endpoint'] ? { armEndpoint: values['arm-endpoint'] } : {}),
     ...base,
@@ -260,4 +298,80 @@ function report(args: CliArgs, io: CliIo, result: BuildResult, findings: Finding
     lines.push('failed on warnings (pass --allow-warnings to accept them)');
   }
   io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function runTests(args: CliArgs, io: CliIo, manifest: Manifest, catalog: Catalog, globals: Kusto.Language.GlobalState): number {
+  const results = testRules(manifest, catalog, globals);
+  const totals = caseTotals(results);
+  if (args.format === 'json') {
+    io.stdout.write(`${JSON.stringify({ ok: totals.failed === 0, command: 'test', manifest: args.manifest, cases: results, summary: totals }, null, 2)}\n`);
+  } else {
+    const colors: Colors = io.stdout.isTTY ? ANSI_COLORS : NO_COLORS;
+    const rules = new Set(results.map((r) => r.ruleId)).size;
+    io.stdout.write(`${formatCaseResults(results, colors)}\n`);
+    io.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped: ${rules} rules, each case run with the accounts inline and from the watchlist\n`);
+  }
+  return totals.failed > 0 ? 1 : 0;
+}
+
+async function runReplay(args: CliArgs, io: CliIo, manifest: Manifest, rules: readonly RenderedRule[], globals: Kusto.Language.GlobalState): Promise<number> {
+  const specs = args.events.map((spec) => {
+    try {
+      return parseEventsSpec(spec, LOG_ANALYTICS_TABLES);
+    } catch (error) {
+      if (error instanceof EventsSpecError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
+  let now: number | undefined;
+  if (args.now !== undefined) {
+    const parsed = parseDateTime(args.now);
+    if (!parsed) throw new UsageError(`--now ${args.now} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`);
+    now = parsed.ms;
+  }
+  const parts: { table: string; rows: Table }[] = [];
+  for (const spec of specs) {
+    const path = resolve(io.cwd, spec.file);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    });
+    try {
+      parts.push({ table: spec.table, rows: eventsTable(recordsFromText(text, spec.file), spec.table, LOG_ANALYTICS_TABLES, spec.file) });
+    } catch (error) {
+      if (!(error instanceof InputRowError)) throw error;
+      io.stderr.write(`breakglass: ${error.message}\nNothing was replayed: fix the records and run again.\n`);
+      return 1;
+    }
+  }
+  const events = mergeTables(parts);
+  const replay = replayRules(rules, manifest, events, globals, now);
+  if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, events), null, 2)}\n`);
+  else io.stdout.write(`${replayText(replay, events, io.stdout.isTTY ? ANSI_COLORS : NO_COLORS)}\n`);
+  return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
+}
+
+function replayJson(replay: ReplayResult, events: ReadonlyMap<string, Table>): unknown {
+  return {
+    now: formatDateTime(new KDateTime(replay.now)),
+    records: Object.fromEntries([...events].map(([name, table]) => [name, table.rows.length])),
+    rules: Object.fromEntries(replay.rules.map((r) => [r.ruleId, { fired: r.fired, recordsInWindow: r.recordsInWindow, ...(r.error ? { error: r.error } : {}), rows: r.result?.rows ?? [] }])),
+  };
+}
+
+/** Columns worth a glance in a terminal; --format json gives every column. */
+const REPLAY_COLUMNS = ['TimeGenerated', 'AccountUPN', 'IPAddress', 'SignInType', 'OperationName', 'ResultType'];
+
+function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
+  const counts = [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
+  const lines = [`replay as of ${formatDateTime(new KDateTime(replay.now))} over ${counts} records`];
+  for (const r of replay.rules) {
+    const rows = r.result?.rows ?? [];
+    const state = r.error ? colors.red('error') : r.fired ? colors.yellow(`fires, ${rows.length} row${rows.length === 1 ? '' : 's'}`) : 'silent';
+    lines.push(`  ${r.ruleId.padEnd(28)} ${state.padEnd(r.fired && !r.error ? 0 : 6)}  ${colors.dim(`${r.recordsInWindow} records in its look-back window`)}`);
+    if (r.error) lines.push(`      ${r.error}`);
+    for (const row of rows) lines.push(`      ${REPLAY_COLUMNS.filter((c) => c in row).map((c) => `${c}=${String(row[c])}`).join('  ')}`);
+  }
+  const fired = replay.rules.filter((r) => r.fired).length;
+  lines.push(`${fired} of ${replay.rules.length} enabled rules fire`);
+  return lines.join('\n');
 }

@@ -6,14 +6,15 @@ export class MissingReference extends Error {}
 export class BadPlaceholder extends Error {}
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
-const ACCOUNT = /^accounts\[(\d+|last|kind=(global-admin|privileged-role))\]\.(objectId|userPrincipalName|displayName|role|upnPrefix|upnSuffix|deletedUserPrincipalName)$/;
+const ACCOUNT = /^accounts\[(\d+|last|\*|kind=(global-admin|privileged-role))\]\.(objectId|userPrincipalName|displayName|role|upnPrefix|upnSuffix|deletedUserPrincipalName)$/;
 const GROUP = /^exclusionGroup\.(objectId|displayName)$/;
 const FILTERS: Record<string, (value: string) => string> = { lower: (v) => v.toLowerCase(), upper: (v) => v.toUpperCase() };
 
 /**
  * Replaces `${...}` placeholders in every string of a test case value (deeply) with the manifest's
  * values, so one case runs against any manifest: `${accounts[0].objectId}`, `${accounts[last]...}`,
- * `${accounts[kind=privileged-role].userPrincipalName|lower}`, `${exclusionGroup.objectId}`.
+ * `${accounts[kind=privileged-role].userPrincipalName|lower}`, `${exclusionGroup.objectId}`, and
+ * every account as JSON strings, for a list inside JSON text: `[${accounts[*].objectId|json}]`.
  */
 export function resolvePlaceholders<T>(value: T, manifest: Manifest): T {
   return resolve(value, manifest) as T;
@@ -28,13 +29,19 @@ function resolve(value: unknown, manifest: Manifest): unknown {
 
 function placeholderValue(expression: string, manifest: Manifest): string {
   const [reference = '', ...filters] = expression.split('|').map((part) => part.trim());
-  let value = referenceValue(reference, manifest);
-  for (const filter of filters) {
-    const apply = FILTERS[filter];
-    if (!apply) throw new BadPlaceholder(`\${${expression}}: unknown filter '${filter}' (filters: ${Object.keys(FILTERS).join(', ')})`);
-    value = apply(value);
-  }
-  return value;
+  const all = reference.startsWith('accounts[*].');
+  if (all && filters.at(-1) !== 'json') throw new BadPlaceholder(`\${${expression}}: accounts[*] stands for every account; end it with |json to write them as JSON strings, e.g. [\${accounts[*].objectId|json}]`);
+  const values = all ? manifest.accounts.map((_, i) => referenceValue(reference.replace('[*]', `[${i}]`), manifest)) : [referenceValue(reference, manifest)];
+  const transformed = values.map((value) => {
+    for (const filter of all ? filters.slice(0, -1) : filters) {
+      const apply = FILTERS[filter];
+      if (!apply) throw new BadPlaceholder(`\${${expression}}: unknown filter '${filter}' (filters: ${Object.keys(FILTERS).join(', ')}, and json after accounts[*])`);
+      value = apply(value);
+    }
+    return value;
+  });
+  // Inside a JSON string the quotes must stay escaped, so the list is written as the text between [ and ].
+  return all ? transformed.map((v) => JSON.stringify(v)).join(',') : transformed[0]!;
 }
 
 function pickAccount(accounts: readonly ManifestAccount[], selector: string, kind: string | undefined): ManifestAccount {
