@@ -1,0 +1,140 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli, tempDir } from './helpers/harness.js';
+
+const REAL = join(FIXTURES, 'real-logs');
+const SIGNINS = join(REAL, 'msticpy_aad_logons_SigninLogs.LA.json');
+const AUDIT = join(REAL, 'otrf_goldensaml_AADAuditEvents.LA.json');
+const REAL_USERS = join(FIXTURES, 'manifests', 'real-log-users.yaml');
+
+interface ReplayJson {
+  now: string;
+  records: Record<string, number>;
+  rules: Record<string, { fired: boolean; recordsInWindow: number; rows: Record<string, unknown>[] }>;
+}
+
+async function replayJson(args: string[]): Promise<ReplayJson> {
+  const run = await runCli(['replay', ...args, '--format', 'json']);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as ReplayJson;
+}
+
+describe('replay over real exported records', () => {
+  it('the sign-in rule fires on exactly the real successful sign-ins of a named account in its window', async () => {
+    const now = '2020-05-20T15:26:30Z';
+    const result = await replayJson(['--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`, '--now', now]);
+    // Counted from the raw export, independently of the evaluator: demo's successful sign-ins in (now - 5m, now].
+    const raw = JSON.parse(await readFile(SIGNINS, 'utf8')) as { TimeGenerated: string; UserPrincipalName: string; ResultType: string }[];
+    const end = Date.parse(now);
+    const expected = raw.filter((r) => r.UserPrincipalName === 'demo@seccxp.ninja' && r.ResultType === '0' && Date.parse(`${r.TimeGenerated}Z`) > end - 300_000 && Date.parse(`${r.TimeGenerated}Z`) <= end);
+    expect(expected.length).toBeGreaterThan(0);
+    const rule = result.rules['signin-success']!;
+    expect(rule.fired).toBe(true);
+    expect(rule.rows.length).toBe(expected.length);
+    expect(new Set(rule.rows.map((r) => r['AccountUPN']))).toEqual(new Set(['demo@seccxp.ninja']));
+    expect(rule.rows.every((r) => r['SignInType'] === 'interactive' && r['IPAddress'] === '73.35.204.105')).toBe(true);
+    expect(result.records).toEqual({ SigninLogs: 86 });
+    expect(result.rules['signin-failure']!.fired).toBe(false);
+  });
+
+  it('actions by the account fire on every real audit record it initiated (dynamic columns given as JSON text)', async () => {
+    const result = await replayJson(['--manifest', REAL_USERS, '--events', `AuditLogs=${AUDIT}`]);
+    expect(result.now).toBe('2021-08-02T13:29:25.9830000Z');
+    const rule = result.rules['actions-by-account']!;
+    expect(rule.recordsInWindow).toBe(4);
+    expect(rule.rows.map((r) => r['OperationName']).sort()).toEqual(['Add delegated permission grant', 'Update application', 'Update application – Certificates and secrets management ', 'Update application – Certificates and secrets management '].sort());
+    expect(rule.rows.every((r) => r['AccountUPN'] === 'pgustavo@simulandlabs.com' && r['Category'] === 'ApplicationManagement')).toBe(true);
+    const others = Object.entries(result.rules).filter(([id, r]) => id !== 'actions-by-account' && r.fired);
+    expect(others).toEqual([]);
+  });
+
+  it('nothing fires for the example manifest, whose accounts are not in the records', async () => {
+    const result = await replayJson(['--manifest', 'examples/accounts.yaml', '--events', `SigninLogs=${SIGNINS}`, '--events', `AuditLogs=${AUDIT}`]);
+    expect(Object.values(result.rules).some((r) => r.fired)).toBe(false);
+    expect(Object.keys(result.rules)).toHaveLength(9);
+  });
+
+  it('runs as of the newest record, so an old export is judged as it was when fresh', async () => {
+    const late = await replayJson(['--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`]);
+    expect(late.now).toBe('2020-05-20T19:51:40.1110000Z');
+    expect(late.rules['signin-success']!.fired).toBe(false);
+  });
+
+  it('prints the rules that fire and their rows as text', async () => {
+    const run = await runCli(['replay', '--manifest', REAL_USERS, '--events', `AuditLogs=${AUDIT}`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('replay as of 2021-08-02T13:29:25.9830000Z over 4 AuditLogs records');
+    expect(run.stdout).toMatch(/actions-by-account\s+fires, 4 rows/);
+    expect(run.stdout).toContain('AccountUPN=pgustavo@simulandlabs.com');
+    expect(run.stdout).toContain('1 of 9 enabled rules fire');
+  });
+});
+
+describe('replay input', () => {
+  it('reads CSV, keeps unknown columns and treats absent ones as null', async () => {
+    const dir = await tempDir();
+    const csv = join(dir, 'signins.csv');
+    await writeFile(csv, ['TimeGenerated,UserPrincipalName,UserId,ResultType,IPAddress,LocationDetails,ExtraColumn', '2026-11-20T10:00:00Z,bg-emergency-01@contoso.onmicrosoft.com,34bbde15-5585-4333-a9d6-fd1b529ab024,0,203.0.113.9,"{""countryOrRegion"":""NL""}",x', ''].join('\r\n'));
+    const result = await replayJson(['--manifest', 'examples/accounts.yaml', '--events', `SigninLogs=${csv}`]);
+    expect(result.rules['signin-success']!.rows).toMatchObject([{ AccountUPN: 'bg-emergency-01@contoso.onmicrosoft.com', Country: 'NL', IPAddress: '203.0.113.9', AppDisplayName: '' }]);
+  });
+
+  it('names the file and the record of a value it cannot read, and replays nothing', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify([{ TimeGenerated: '2026-11-20T10:00:00Z' }, { TimeGenerated: 'yesterday' }]));
+    const run = await runCli(['replay', '--manifest', 'examples/accounts.yaml', '--events', `SigninLogs=${file}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file}[1].TimeGenerated: "yesterday" is not a datetime`);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses records without TimeGenerated', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'no-time.json');
+    await writeFile(file, JSON.stringify([{ UserPrincipalName: 'x' }]));
+    const run = await runCli(['replay', '--manifest', 'examples/accounts.yaml', '--events', `SigninLogs=${file}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file}[0]: the record has no TimeGenerated`);
+  });
+
+  it.each([
+    [['--events', 'SignInLogs=x.json'], 'no table SignInLogs (did you mean SigninLogs?)'],
+    [['--events', 'signins.json'], 'write it as Table=file'],
+    [['--events', 'SigninLogs=missing.json'], 'cannot read the events file missing.json: no such file'],
+    [['--events', `SigninLogs=${SIGNINS}`, '--now', 'soon'], '--now soon is not a datetime'],
+    [[], 'replay needs at least one --events'],
+  ])('usage errors exit 2: %j', async (extra, message) => {
+    const run = await runCli(['replay', '--manifest', 'examples/accounts.yaml', ...extra]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+});
+
+describe('breakglass test', () => {
+  it('runs every case and exits 0 when all pass', async () => {
+    const run = await runCli(['test', '--manifest', 'examples/accounts.yaml']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/signin-success\s+6 cases\s+inline ok\s+watchlist ok/);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 skipped: 9 rules/m);
+  });
+
+  it('exits 1 and shows the failing case of a user rule, with expected and actual rows', async () => {
+    const dir = await tempDir();
+    const rule = (await readFile(join(FIXTURES, 'rules-good', 'demo-signin.yaml'), 'utf8').catch(() => undefined)) ?? undefined;
+    expect(rule, 'fixture rule').toBeDefined();
+    await writeFile(
+      join(dir, 'demo-signin.yaml'),
+      `${rule!.trimEnd()}\ntests:\n  - name: a case that cannot hold\n    rows:\n      SigninLogs:\n        - { TimeGenerated: 2026-11-20T10:00:00Z, UserPrincipalName: nobody@contoso.com, ResultType: "0" }\n    expect:\n      fires: true\n`,
+    );
+    const run = await runCli(['test', '--manifest', 'examples/accounts.yaml', '--rules', dir, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as { ok: boolean; cases: { ruleId: string; status: string; problems: string[] }[] };
+    expect(json.ok).toBe(false);
+    const failed = json.cases.filter((c) => c.status === 'failed');
+    expect(failed.map((c) => c.ruleId)).toEqual(['demo-signin', 'demo-signin']);
+    expect(failed[0]!.problems[0]).toBe('expected the rule to fire; it returned 0 rows and stayed silent');
+  });
+});
