@@ -14,6 +14,7 @@ export class InputRowError extends Error {
 
 /** One value of an export or a test case, in the column's Kusto type. */
 function coerce(value: unknown, type: string, where: () => string): KValue {
+  // where() builds its message only when a value is wrong: it runs for every cell of an export.
   if (value === undefined) return type === 'string' ? '' : null;
   switch (type) {
     case 'string':
@@ -64,14 +65,31 @@ function coerce(value: unknown, type: string, where: () => string): KValue {
  */
 export function tableFromRecords(records: readonly unknown[], schema: readonly ColumnSchema[], source: string): Table {
   const types = new Map(schema.map((c) => [c.name, c.type]));
-  const rows: Row[] = records.map((record, index) => {
+  const newRow = rowFactory(schema);
+  const rows: Row[] = new Array<Row>(records.length);
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputRowError(`${source}[${index}]`, 'each record must be an object of column names and values');
-    const row: Row = {};
-    for (const column of schema) row[column.name] = coerce((record as Record<string, unknown>)[column.name], column.type, () => `${source}[${index}].${column.name}`);
-    for (const [name, value] of Object.entries(record)) if (!types.has(name)) row[name] = fromJson(value);
-    return row;
-  });
+    const row = newRow();
+    for (const [name, value] of Object.entries(record)) {
+      const type = types.get(name);
+      row[name] = type === undefined ? fromJson(value) : coerce(value, type, () => `${source}[${index}].${name}`);
+    }
+    rows[index] = row;
+  }
   return { columns: schema.map((c) => c.name), rows };
+}
+
+/**
+ * A function that makes one row with every schema column at its default (null, "" for strings).
+ * It is an object literal built once per schema because V8 keeps a literal's properties in the
+ * object itself; a row filled key by key turns into a hash table past a dozen columns, which made
+ * typing an export about ten times slower and several times larger. The names are quoted with
+ * JSON.stringify, so a column name cannot become code.
+ */
+function rowFactory(schema: readonly ColumnSchema[]): () => Row {
+  const fields = schema.map((c) => `${JSON.stringify(c.name)}: ${c.type === 'string' ? '""' : 'null'}`).join(', ');
+  return new Function(`return () => ({ ${fields} });`)() as () => Row;
 }
 
 /** RFC 4180 CSV (quoted fields, "" escapes, CRLF or LF) to records keyed by the header row. */
