@@ -22,6 +22,17 @@ const confirm = process.stdin.isTTY
     }
   : undefined;
 
+const prompt = process.stdin.isTTY
+  ? async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    }
+  : undefined;
+
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: process.stdout,
@@ -29,4 +40,5 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   signal: controller.signal,
   ...(confirm ? { confirm } : {}),
+  ...(prompt ? { prompt } : {}),
 });

@@ -10,8 +10,8 @@ import { renderRules, renderRulesWith, type RenderedRules } from './render/rende
 import { ssprExclusionRule } from './render/sspr-exclusion-rule.js';
 import { validateRules, type RuleValidation } from './validate/validate-rules.js';
 import { validateWorkbook } from './validate/validate-workbook.js';
-import { renderWorkbook, substituteWorkbookParameters, workbookContext, workbookResource, workbookTemplate } from './workbook/render-workbook.js';
-import type { ParsedWorkbook } from './workbook/workbook-template.js';
+import { renderWorkbook, substituteWorkbookParameters, type RenderedWorkbook, workbookContext, workbookResource, workbookTemplate } from './workbook/render-workbook.js';
+import type { ParsedWorkbook, WorkbookTemplate } from './workbook/workbook-template.js';
 import { locate } from './yaml-source.js';
 
 export interface BuildInput {
@@ -29,6 +29,8 @@ export interface BuildResult {
   rendered?: RenderedRules;
   /** What push needs besides the manifest and the rules (present when there are no errors). */
   workbookResource?: ArmValue;
+  /** The workbook as rendered for this manifest (present when there are no errors); preview runs it. */
+  workbook?: { template: WorkbookTemplate; rendered: RenderedWorkbook };
   /** Every query text given to the Kusto analyser (rules, their inline variants, workbook queries). */
   analysedQueries: string[];
   validations: RuleValidation[];
@@ -78,5 +80,5 @@ export function build(input: BuildInput): BuildResult {
     workbook: { template: workbookTemplate(manifest, workbook, renderedWorkbook.notebook), resource },
     ssprRule: sspr.text,
   });
-  return { manifest, rendered, workbookResource: resource, validations: results, files, findings, analysedQueries };
+  return { manifest, rendered, workbookResource: resource, workbook: { template: workbook.workbook, rendered: renderedWorkbook }, validations: results, files, findings, analysedQueries };
 }

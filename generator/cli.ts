@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type BuildResult } from './build.js';
 import { readCatalog } from './catalog/read-catalog.js';
@@ -21,6 +21,11 @@ import { formatDateTime, KDateTime, parseDateTime } from './evaluate/values.js';
 import { LOG_ANALYTICS_TABLES } from './validate/kusto-schema.js';
 import type { Table } from './evaluate/table.js';
 import type { Manifest } from './manifest/types.js';
+import { COMMAND_NAMES, commandHelp, commandSpec, generalHelp, OPTIONS } from './cli/commands.js';
+import { InitUsageError, runInit } from './cli/init-command.js';
+import type { InitFlags } from './init/init-answers.js';
+import { previewData } from './preview/preview-data.js';
+import { previewHtml } from './preview/preview-html.js';
 import type { Catalog } from './catalog/rule-template.js';
 import type { RenderedRule } from './render/sentinel-rule.js';
 
@@ -33,67 +38,15 @@ export interface CliIo {
   signal?: AbortSignal;
   /** Asks the person at the terminal (push without --yes); absent when there is none. */
   confirm?: (question: string) => Promise<boolean>;
+  /** Asks one question (init); absent when nobody is at the terminal. */
+  prompt?: (question: string) => Promise<string>;
+  /** Seam for tests: init's id namespace. */
+  newGuid?: () => string;
   /** Seam for tests and benchmarks: reuse one loaded Kusto global state. */
   globals?: () => Kusto.Language.GlobalState;
 }
 
 class UsageError extends Error {}
-
-const HELP = `breakglass: Microsoft Sentinel content for Entra ID break-glass accounts, from one manifest
-
-Usage:
-  breakglass render   --manifest FILE [--out DIR] [--format text|json|sarif] [--allow-warnings]
-  breakglass validate --manifest FILE [--format text|json|sarif] [--allow-warnings]
-  breakglass plan     --manifest FILE [--workspace NAME ...] [--prune] [--detailed-exitcode]
-  breakglass push     --manifest FILE [--workspace NAME ...] [--prune] [--yes]
-  breakglass drift    --manifest FILE [--workspace NAME ...]
-  breakglass test     --manifest FILE [--rules DIR ...] [--format text|json]
-  breakglass replay   --manifest FILE --events TABLE=FILE ... [--now DATETIME] [--format text|json]
-  breakglass --help | --version
-
-Commands:
-  render     render the content (analytics rules as ARM templates and Azure-Sentinel YAML, the
-             playbook, automation rule, workbook, watchlist, ...), validate it, and write it to
-             --out (default: out) only if validation passes
-  validate   render and validate in memory; write nothing
-  plan       read each workspace and show what push would create, update or delete; read-only
-  push       apply the plan: only what differs is written; a re-run after a failure converges
-  drift      show what in the workspaces differs from the code (portal edits, removed rules)
-  test       run every rule's test cases (analytics-rules/*.yaml, tests:) on the offline KQL
-             evaluator, with the accounts inline and from the watchlist; exit 1 if a case fails
-  replay     run every enabled rule over exported log records (JSON rows or CSV) as of the
-             newest record (or --now), each over its own look-back window, and show what fires
-
-Options:
-  --manifest FILE     the accounts manifest (YAML); see examples/accounts.yaml
-  --workspace NAME    only this workspace of the manifest (repeatable)
-  --prune             also delete rules of ours that are no longer in the catalog or manifest
-  --yes               push without asking
-  --detailed-exitcode plan exits 2 when changes are pending
-  --arm-endpoint URL  Resource Manager endpoint (or BREAKGLASS_ARM_ENDPOINT); identity uses AZURE_AUTHORITY_HOST
-  --concurrency N     workspaces worked on at once (default 8)
-  --out DIR           output folder for render (default: out)
-  --format FORMAT     text (default), json, or sarif (SARIF 2.1.0 for code scanning)
-  --rules DIR         an extra folder of rule templates, added to the built-in catalog (repeatable)
-  --allow-warnings    warnings (e.g. fewer than two accounts) do not fail the run
-  --events TABLE=FILE records of one table for replay, e.g. SigninLogs=signins.json (repeatable)
-  --now DATETIME      replay's clock (ISO 8601); default: the newest TimeGenerated of the records
-
-Examples:
-  breakglass render --manifest examples/accounts.yaml --out out
-  breakglass validate --manifest accounts.yaml --format sarif > breakglass.sarif
-  breakglass plan --manifest accounts.yaml --workspace prod --detailed-exitcode
-  breakglass push --manifest accounts.yaml --prune --yes
-  breakglass test --manifest accounts.yaml
-  breakglass replay --manifest accounts.yaml --events SigninLogs=signins.json --events AuditLogs=audit.csv --format json
-
-Credentials: DefaultAzureCredential (workload identity federation in CI, the Azure CLI locally,
-managed identity in Azure). Nothing secret goes in the manifest or the output.
-
-Exit codes: 0 ok, 1 validation failed (or warnings without --allow-warnings), a workspace could not
-be read, a change failed or drift was found; 2 usage error, or with plan --detailed-exitcode:
-changes pending.
-`;
 
 /** The one place that turns outcomes into exit codes. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -101,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`breakglass: ${error.message}\nRun 'breakglass --help' for usage.\n`);
+      io.stderr.write(`breakglass: ${error.message}\n${error.message.includes('--help') ? '' : "Run 'breakglass --help' for usage.\n"}`);
       return 2;
     }
     io.stderr.write(`breakglass: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -111,8 +64,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCli(argv);
-  if (args.help) {
-    io.stdout.write(HELP);
+  if (args.help !== undefined) {
+    io.stdout.write(args.help);
     return 0;
   }
   if (args.version) {
@@ -120,6 +73,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const manifestPath = resolve(io.cwd, args.manifest);
+  if (args.command === 'init') {
+    try {
+      return await runInit(args.init, manifestPath, displayPath(io.cwd, manifestPath), join(packageRoot(), 'schemas', 'manifest.schema.json'), io);
+    } catch (error) {
+      if (error instanceof InitUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   const manifestText = await readFile(manifestPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read the manifest ${args.manifest}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
   });
@@ -164,24 +125,35 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (args.command === 'test') return runTests(args, io, result.manifest, catalog, globals);
     return runReplay(args, io, result.manifest, result.rendered.rules, globals);
   }
+  if (args.command === 'preview') {
+    if (failed || !result.manifest || !result.rendered || !result.workbook) {
+      report({ ...args, command: 'validate' }, io, result, findings, failed, '');
+      return 1;
+    }
+    return runPreview(io, result.manifest, catalog, result.rendered.rules, result.workbook, globals, outDir);
+  }
   if (args.command === 'render' && !failed) await writeOutputFiles(outDir, result.files);
   report(args, io, result, findings, failed, displayPath(io.cwd, outDir));
   return failed ? 1 : 0;
 }
 
-const COMMANDS = ['render', 'validate', 'plan', 'push', 'drift', 'test', 'replay'] as const;
+type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview';
 
 interface CliArgs extends Omit<DeployArgs, 'command'> {
-  command: (typeof COMMANDS)[number];
+  command: CommandName;
   manifest: string;
   out: string;
   rules: string[];
   allowWarnings: boolean;
   events: string[];
   now?: string;
-  help: boolean;
+  init: InitFlags;
+  /** Print this help text and stop. */
+  help?: string;
   version: boolean;
 }
+
+type OptionValue = string | boolean | (string | boolean)[] | undefined;
 
 function parseCli(argv: readonly string[]): CliArgs {
   let parsed;
@@ -190,56 +162,61 @@ function parseCli(argv: readonly string[]): CliArgs {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        manifest: { type: 'string', short: 'm' },
-        out: { type: 'string', short: 'o', default: 'out' },
-        format: { type: 'string', default: 'text' },
-        rules: { type: 'string', multiple: true, default: [] },
-        'allow-warnings': { type: 'boolean', default: false },
-        events: { type: 'string', multiple: true, default: [] },
-        now: { type: 'string' },
-        workspace: { type: 'string', multiple: true, default: [] },
-        prune: { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        'detailed-exitcode': { type: 'boolean', default: false },
-        'arm-endpoint': { type: 'string' },
-        concurrency: { type: 'string', default: '8' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
+      options: Object.fromEntries(OPTIONS.map((o) => [o.name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])),
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values, positionals } = parsed;
-  const base = { help: values.help === true, version: values.version === true };
-  const deploy = { workspaces: values.workspace ?? [], prune: values.prune === true, yes: values.yes === true, detailedExitcode: values['detailed-exitcode'] === true, concurrency: Number(values.concurrency) };
-  if (!Number.isInteger(deploy.concurrency) || deploy.concurrency < 1 || deploy.concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64');
-  if (base.help || base.version) return { command: 'validate', manifest: '', out: '', format: 'text', rules: [], allowWarnings: false, events: [], ...deploy, ...base };
-  const [command, ...extra] = positionals;
-  if (!(COMMANDS as readonly string[]).includes(command ?? '')) {
-    throw new UsageError(command === undefined ? `name a command: ${COMMANDS.join(', ')}` : `unknown command '${command}' (commands: ${COMMANDS.join(', ')})`);
+  const values: Record<string, OptionValue> = parsed.values;
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const list = (name: string): string[] => (Array.isArray(values[name]) ? (values[name] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+  const flag = (name: string): boolean => values[name] === true;
+  const [first, ...extra] = parsed.positionals;
+  // `breakglass help push` reads like `breakglass push --help`.
+  const commandName = first === 'help' ? extra.shift() : first;
+  const spec = commandName === undefined ? undefined : commandSpec(commandName);
+  const wantsHelp = flag('help') || first === 'help';
+  const empty = { command: 'validate' as const, manifest: '', out: '', format: 'text' as const, rules: [], allowWarnings: false, events: [], workspaces: [], prune: false, yes: false, detailedExitcode: false, concurrency: 8, init: { accounts: [], emails: [], sms: [], workspaceIds: [], force: false }, version: false };
+  if (flag('version') && !wantsHelp) return { ...empty, version: true };
+  if (wantsHelp) {
+    if (commandName !== undefined && !spec) throw new UsageError(`unknown command '${commandName}' (commands: ${COMMAND_NAMES.join(', ')})`);
+    return { ...empty, help: spec ? commandHelp(spec) : generalHelp() };
   }
+  if (!spec) throw new UsageError(commandName === undefined ? `name a command: ${COMMAND_NAMES.join(', ')}` : `unknown command '${commandName}' (commands: ${COMMAND_NAMES.join(', ')})`);
+  const command = spec.name as CommandName;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  if (!values.manifest) throw new UsageError(`${command} needs --manifest FILE`);
-  const format = values.format ?? 'text';
+  for (const name of Object.keys(values)) {
+    if (!spec.options.includes(name)) throw new UsageError(`--${name} is not an option of ${command} (see 'breakglass ${command} --help')`);
+  }
+  for (const name of spec.required ?? []) {
+    if (values[name] === undefined) throw new UsageError(`${command} needs --${name} ${OPTIONS.find((o) => o.name === name)?.arg ?? ''}`.trimEnd());
+  }
+  const format = str('format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
-  if (format === 'sarif' && !['render', 'validate'].includes(command!)) throw new UsageError(`--format sarif is for render and validate, not ${command}`);
-  const events = values.events ?? [];
-  if (command === 'replay' && events.length === 0) throw new UsageError('replay needs at least one --events TABLE=FILE, e.g. --events SigninLogs=signins.json');
-  if (command !== 'replay' && (events.length > 0 || values.now !== undefined)) throw new UsageError(`--events and --now are for replay, not ${command}`);
+  if (format === 'sarif' && command !== 'render' && command !== 'validate') throw new UsageError(`--format sarif is for render and validate, not ${command}`);
+  const concurrency = Number(str('concurrency') ?? '8');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64');
+  const now = str('now');
+  const armEndpoint = str('arm-endpoint');
+  const tenantId = str('tenant-id');
+  const group = str('group');
   return {
-    command: command as CliArgs['command'],
-    manifest: values.manifest,
-    out: values.out ?? 'out',
+    command,
+    manifest: str('manifest') ?? (command === 'init' ? 'accounts.yaml' : ''),
+    out: str('out') ?? 'out',
     format,
-    rules: values.rules ?? [],
-    allowWarnings: values['allow-warnings'] === true,
-    events,
-    ...(values.now !== undefined ? { now: values.now } : {}),
-    ...deploy,
-    ...(values['arm-endpoint'] ? { armEndpoint: values['arm-endpoint'] } : {}),
-    ...base,
+    rules: list('rules'),
+    allowWarnings: flag('allow-warnings'),
+    events: list('events'),
+    ...(now !== undefined ? { now } : {}),
+    workspaces: list('workspace'),
+    prune: flag('prune'),
+    yes: flag('yes'),
+    detailedExitcode: flag('detailed-exitcode'),
+    concurrency,
+    ...(armEndpoint ? { armEndpoint } : {}),
+    init: { accounts: list('account'), emails: list('email'), sms: list('sms'), workspaceIds: list('workspace-id'), force: flag('force'), ...(group !== undefined ? { group } : {}), ...(tenantId !== undefined ? { tenantId } : {}) },
+    version: false,
   };
 }
 
@@ -298,6 +275,33 @@ function report(args: CliArgs, io: CliIo, result: BuildResult, findings: Finding
     lines.push('failed on warnings (pass --allow-warnings to accept them)');
   }
   io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function runPreview(io: CliIo, manifest: Manifest, catalog: Catalog, rules: readonly RenderedRule[], workbook: NonNullable<BuildResult['workbook']>, globals: Kusto.Language.GlobalState, outDir: string): Promise<number> {
+  const data = previewData({
+    manifest,
+    catalog,
+    rules,
+    workbook: workbook.template,
+    workbookQueries: workbook.rendered.queries,
+    workbookText: workbook.rendered.texts,
+    globals,
+    schemas: LOG_ANALYTICS_TABLES,
+  });
+  const file = join(outDir, 'preview', 'index.html');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, previewHtml(data), 'utf8');
+  const runs = data.rules.flatMap((r) => r.cases);
+  const failedCases = runs.filter((c) => c.status === 'failed').length;
+  const queries = data.sections.filter((s) => s.query !== undefined);
+  const brokenQueries = queries.filter((s) => s.error !== undefined);
+  const colors: Colors = io.stdout.isTTY ? ANSI_COLORS : NO_COLORS;
+  io.stdout.write(
+    `wrote ${displayPath(io.cwd, file)}: ${queries.length} workbook queries over ${Object.values(data.rowCounts).reduce((a, b) => a + b, 0)} test rows, ${data.rules.length} rules, ${runs.length} case runs` +
+      ` (${failedCases > 0 ? colors.red(`${failedCases} failed`) : 'all passed or skipped'})\n`,
+  );
+  for (const s of brokenQueries) io.stdout.write(`  ${colors.red('error')} workbook ${s.item.name}: ${s.error}\n`);
+  return failedCases > 0 || brokenQueries.length > 0 ? 1 : 0;
 }
 
 function runTests(args: CliArgs, io: CliIo, manifest: Manifest, catalog: Catalog, globals: Kusto.Language.GlobalState): number {

@@ -222,15 +222,23 @@ export function compileScalar(node: SyntaxNode, compiler: Compiler): ScalarFn {
       return functionCall(node, compiler);
     case 'BetweenExpression':
     case 'NotBetweenExpression': {
+      // The range is an ExpressionCouple `(First .. Second)`; a timespan Second is an offset from
+      // First, as in `TimeGenerated between (start .. 1h)`.
       const value = compiler.scalar(child(node, 'Left')!);
-      const range = child(node, 'Right')!;
-      const low = compiler.scalar(child(range, 'Left')!);
-      const high = compiler.scalar(child(range, 'Right')!);
+      const range = child(node, 'Right');
+      const first = range && child(range, 'First');
+      const second = range && child(range, 'Second');
+      if (!first || !second) return compiler.fail(node, 'a between needs a range (low .. high)');
+      const low = compiler.scalar(first);
+      const high = compiler.scalar(second);
       const negate = kind === 'NotBetweenExpression';
       return (row, x) => {
         const v = value(row, x);
-        const a = compare(v, low(row, x));
-        const b = compare(v, high(row, x));
+        const lo = low(row, x);
+        let hi = high(row, x);
+        if (lo instanceof KDateTime && hi instanceof KTimespan) hi = new KDateTime(lo.ms + hi.ms);
+        const a = compare(v, lo);
+        const b = compare(v, hi);
         if (a === undefined || b === undefined) return null;
         return (a >= 0 && b <= 0) !== negate;
       };

@@ -28,6 +28,8 @@ export interface RenderedWorkbookQuery {
 export interface RenderedWorkbook {
   notebook: ArmValue;
   queries: RenderedWorkbookQuery[];
+  /** Item index -> rendered markdown of the text items. */
+  texts: Map<number, string>;
   findings: Finding[];
 }
 
@@ -41,9 +43,11 @@ export function renderWorkbook(parsed: ParsedWorkbook & { workbook: NonNullable<
   const { partials, findings } = queryPartials(catalog, source);
   const queries: RenderedWorkbookQuery[] = [];
   const items: ArmValue[] = [];
+  const texts = new Map<number, string>();
   wb.items.forEach((item, index) => {
     if (item.type === 'text') {
       const markdown = Handlebars.create().compile(item.markdown ?? '', { strict: true })(context);
+      texts.set(index, markdown.trimEnd());
       items.push({ type: 1, content: { json: markdown.trimEnd() }, name: `text - ${item.name}` });
     } else if (item.type === 'parameters') {
       items.push(timeRangeParameter(wb.id, wb.defaultTimeRangeDays, item.name));
@@ -59,7 +63,7 @@ export function renderWorkbook(parsed: ParsedWorkbook & { workbook: NonNullable<
     }
   });
   const notebook = { version: 'Notebook/1.0', items, isLocked: false, fallbackResourceIds: [] as string[] };
-  return { notebook, queries, findings };
+  return { notebook, queries, texts, findings };
 }
 
 function timeRangeParameter(workbookId: string, defaultDays: number, name: string): ArmValue {

@@ -76,6 +76,29 @@ describe('string operators', () => {
   });
 });
 
+describe('between', () => {
+  it('is inclusive at both ends, for numbers and datetimes', () => {
+    expect(value('5 between (1 .. 5)')).toBe(true);
+    expect(value('6 between (1 .. 5)')).toBe(false);
+    expect(value('6 !between (1 .. 5)')).toBe(true);
+    expect(value('datetime(2026-11-20T10:00:00Z) between (datetime(2026-11-20T09:00:00Z) .. datetime(2026-11-20T10:00:00Z))')).toBe(true);
+    expect(value('datetime(2026-11-20T10:00:01Z) between (datetime(2026-11-20T09:00:00Z) .. datetime(2026-11-20T10:00:00Z))')).toBe(false);
+  });
+  it('takes a timespan as the upper end: the range is start .. start + span', () => {
+    expect(value('datetime(2026-11-20T10:30:00Z) between (datetime(2026-11-20T10:00:00Z) .. 1h)')).toBe(true);
+    expect(value('datetime(2026-11-20T11:30:00Z) between (datetime(2026-11-20T10:00:00Z) .. 1h)')).toBe(false);
+  });
+  it('filters rows in where', () => {
+    const rows = run('SigninLogs | where TimeGenerated between (ago(2h) .. now()) | project UserPrincipalName', {
+      SigninLogs: [
+        { TimeGenerated: '2026-11-20T09:00:00Z', UserPrincipalName: 'in@contoso.com' },
+        { TimeGenerated: '2026-11-20T07:00:00Z', UserPrincipalName: 'old@contoso.com' },
+      ],
+    });
+    expect(rows).toEqual([{ UserPrincipalName: 'in@contoso.com' }]);
+  });
+});
+
 describe('null, empty and logic', () => {
   it('isempty is true for "" and null; isnotempty is its negation', () => {
     expect(value('isempty("")')).toBe(true);

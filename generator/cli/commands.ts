@@ -1,0 +1,214 @@
+/**
+ * Every command and option the CLI knows, in one table: the parser, `--help` and the test that
+ * checks the CI pipelines only call what exists all read it, so they cannot drift apart.
+ */
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  /** Shown after the option in help, e.g. FILE. */
+  arg?: string;
+  description: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Longer explanation for `breakglass CMD --help`. */
+  details: string;
+  options: readonly string[];
+  /** Options that must be given. */
+  required?: readonly string[];
+  examples: readonly string[];
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: 'manifest', short: 'm', type: 'string', arg: 'FILE', description: 'the accounts manifest (YAML); see examples/accounts.yaml' },
+  { name: 'out', short: 'o', type: 'string', arg: 'DIR', description: 'output folder (default: out)' },
+  { name: 'format', type: 'string', arg: 'FORMAT', description: 'text (default), json, or sarif (SARIF 2.1.0 for code scanning; render and validate only)' },
+  { name: 'rules', type: 'string', multiple: true, arg: 'DIR', description: 'an extra folder of rule templates, added to the built-in catalog (repeatable)' },
+  { name: 'allow-warnings', type: 'boolean', description: 'warnings (e.g. fewer than two accounts) do not fail the run' },
+  { name: 'workspace', type: 'string', multiple: true, arg: 'NAME', description: 'only this workspace of the manifest (repeatable)' },
+  { name: 'prune', type: 'boolean', description: 'also delete rules of ours that are no longer in the catalog or manifest' },
+  { name: 'yes', short: 'y', type: 'boolean', description: 'push without asking' },
+  { name: 'detailed-exitcode', type: 'boolean', description: 'exit 2 when changes are pending (0: none, 1: failure)' },
+  { name: 'arm-endpoint', type: 'string', arg: 'URL', description: 'Resource Manager endpoint (or BREAKGLASS_ARM_ENDPOINT); identity uses AZURE_AUTHORITY_HOST' },
+  { name: 'concurrency', type: 'string', arg: 'N', description: 'workspaces worked on at once, 1 to 64 (default 8)' },
+  { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)' },
+  { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's clock (ISO 8601); default: the newest TimeGenerated of the records" },
+  { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN', description: 'a break-glass account: its object id and user principal name (repeatable; two or more)' },
+  { name: 'group', type: 'string', arg: 'OBJECTID=NAME', description: 'the Conditional Access exclusion group: object id and display name' },
+  { name: 'email', type: 'string', multiple: true, arg: 'ADDRESS', description: 'who is told by e-mail (repeatable)' },
+  { name: 'sms', type: 'string', multiple: true, arg: '+CC-NUMBER', description: 'who is told by SMS: country code and number, e.g. +1-4255550100 (repeatable)' },
+  { name: 'workspace-id', type: 'string', multiple: true, arg: 'RESOURCE-ID', description: 'a Sentinel workspace: /subscriptions/S/resourceGroups/G/providers/Microsoft.OperationalInsights/workspaces/W (repeatable)' },
+  { name: 'tenant-id', type: 'string', arg: 'GUID', description: 'the Entra ID tenant (directory) id' },
+  { name: 'force', type: 'boolean', description: 'overwrite the file if it exists' },
+  { name: 'help', short: 'h', type: 'boolean', description: 'this help' },
+  { name: 'version', short: 'v', type: 'boolean', description: 'the package version' },
+];
+
+const BUILD = ['manifest', 'rules', 'allow-warnings'] as const;
+const DEPLOY = [...BUILD, 'workspace', 'arm-endpoint', 'concurrency'] as const;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'init',
+    summary: 'write a commented accounts manifest, asking for what the flags do not give',
+    details: `Writes a manifest (default accounts.yaml) with comments that explain every setting and a
+yaml-language-server line, so editors complete and check it against the package's JSON Schema.
+Values not given as flags are asked for when a person is at the terminal; without one, a missing
+required value is an error. The manifest is validated before it is written, and an existing file
+is never overwritten without --force.`,
+    options: ['manifest', 'account', 'group', 'email', 'sms', 'workspace-id', 'tenant-id', 'force'],
+    examples: [
+      'breakglass init',
+      'breakglass init --manifest accounts.yaml --account 34bbde15-5585-4333-a9d6-fd1b529ab024=bg-01@contoso.onmicrosoft.com --account 2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45=bg-02@contoso.onmicrosoft.com --group 8d0f2b6c-3e1a-4c7d-9b5e-6a2f1d8c4e73=CA-Exclusion-EmergencyAccess --email soc@contoso.com --workspace-id /subscriptions/1f2e3d4c-5b6a-4789-8c0d-e1f2a3b4c5d6/resourceGroups/rg-sentinel/providers/Microsoft.OperationalInsights/workspaces/law-sentinel',
+    ],
+  },
+  {
+    name: 'render',
+    summary: 'render the content, validate it, and write it to --out only if validation passes',
+    details: `Renders the analytics rules (ARM templates for Sentinel's Import, and Azure-Sentinel YAML), the
+playbook, automation rule, workbook, watchlist, diagnostic settings, Azure Monitor alerts and the
+SSPR exclusion rule. Every query is analysed by Kusto.Language against the workspace tables.
+Output is byte-identical for the same manifest.`,
+    options: [...BUILD, 'out', 'format'],
+    required: ['manifest'],
+    examples: ['breakglass render --manifest examples/accounts.yaml --out out', 'breakglass render --manifest accounts.yaml --format json'],
+  },
+  {
+    name: 'validate',
+    summary: 'render and validate in memory; write nothing',
+    details: `Everything render checks, without writing files. --format sarif gives a SARIF 2.1.0 log for code
+scanning, with each finding at its file, line and column.`,
+    options: [...BUILD, 'format'],
+    required: ['manifest'],
+    examples: ['breakglass validate --manifest accounts.yaml', 'breakglass validate --manifest accounts.yaml --format sarif > breakglass.sarif'],
+  },
+  {
+    name: 'plan',
+    summary: 'read each workspace and show what push would create, update or delete; read-only',
+    details: `Reads the workspaces with DefaultAzureCredential (workload identity federation in CI, the Azure CLI
+locally, managed identity in Azure) and compares them with the rendered content. Only resources
+tagged as ours are considered; nothing is written.`,
+    options: [...DEPLOY, 'prune', 'detailed-exitcode'],
+    required: ['manifest'],
+    examples: ['breakglass plan --manifest accounts.yaml', 'breakglass plan --manifest accounts.yaml --workspace prod --detailed-exitcode'],
+  },
+  {
+    name: 'push',
+    summary: 'apply the plan: only what differs is written; a re-run after a failure converges',
+    details: `Plans, shows the plan, asks (unless --yes), then writes only what differs. Ctrl-C starts no new
+writes. A re-run after a failure picks up where the last one stopped.`,
+    options: [...DEPLOY, 'prune', 'yes'],
+    required: ['manifest'],
+    examples: ['breakglass push --manifest accounts.yaml --yes', 'breakglass push --manifest accounts.yaml --workspace tenant-a --workspace tenant-b --prune --yes'],
+  },
+  {
+    name: 'drift',
+    summary: 'show what in the workspaces differs from the code (portal edits, removed rules)',
+    details: 'Exits 1 when a workspace differs from what push would leave there.',
+    options: [...DEPLOY],
+    required: ['manifest'],
+    examples: ['breakglass drift --manifest accounts.yaml'],
+  },
+  {
+    name: 'test',
+    summary: "run every rule's test cases on the offline KQL evaluator; exit 1 if a case fails",
+    details: `Runs the tests: of every rule file (analytics-rules/*.yaml and --rules folders) with the manifest's
+accounts, once with the accounts inline and once from the watchlist. No network.`,
+    options: [...BUILD, 'format'],
+    required: ['manifest'],
+    examples: ['breakglass test --manifest accounts.yaml', 'breakglass test --manifest accounts.yaml --rules my-rules --format json'],
+  },
+  {
+    name: 'replay',
+    summary: 'run every enabled rule over exported log records and show what fires',
+    details: `Evaluates each enabled rule over its own look-back window, as of the newest record (or --now), on
+the offline KQL evaluator. Records: a JSON array of rows, a Log Analytics API response, or CSV.`,
+    options: [...BUILD, 'events', 'now', 'format'],
+    required: ['manifest', 'events'],
+    examples: ['breakglass replay --manifest accounts.yaml --events SigninLogs=signins.json --events AuditLogs=audit.csv --format json'],
+  },
+  {
+    name: 'preview',
+    summary: 'write an HTML page with the workbook and every rule, computed from the test rows',
+    details: `Writes <out>/preview/index.html (default out/preview/index.html): the workbook's sections with
+results computed by the offline evaluator over all rules' test rows, and every rule with its
+query and the outcome of its test cases, so a reviewer sees what a change does before merging.
+The page is self-contained (no scripts, no network).`,
+    options: [...BUILD, 'out'],
+    required: ['manifest'],
+    examples: ['breakglass preview --manifest accounts.yaml --out out'],
+  },
+];
+
+export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
+
+export function commandSpec(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+function optionLine(o: OptionSpec): string {
+  const head = `--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
+  return `  ${head.padEnd(28)} ${o.description}`;
+}
+
+function usageLine(c: CommandSpec): string {
+  const parts = c.options.map((name) => {
+    const o = OPTIONS.find((x) => x.name === name)!;
+    const text = `--${name}${o.arg ? ` ${o.arg}` : ''}${o.multiple ? ' ...' : ''}`;
+    return c.required?.includes(name) ? text : `[${text}]`;
+  });
+  return `breakglass ${c.name} ${parts.join(' ')}`;
+}
+
+export const EXIT_CODES = `Exit codes: 0 ok; 1 validation failed (or warnings without --allow-warnings), a test case failed,
+a workspace could not be read, a change failed or drift was found; 2 usage error, or with
+plan --detailed-exitcode: changes pending.`;
+
+export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `breakglass: Microsoft Sentinel content for Entra ID break-glass accounts, from one manifest
+
+Usage: breakglass COMMAND [options]      breakglass COMMAND --help      breakglass --version
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Examples:
+  breakglass init
+  breakglass render --manifest examples/accounts.yaml --out out
+  breakglass validate --manifest accounts.yaml --format sarif > breakglass.sarif
+  breakglass plan --manifest accounts.yaml --workspace prod --detailed-exitcode
+  breakglass push --manifest accounts.yaml --prune --yes
+  breakglass test --manifest accounts.yaml
+  breakglass preview --manifest accounts.yaml
+
+Credentials: DefaultAzureCredential (workload identity federation in CI, the Azure CLI locally,
+managed identity in Azure). Nothing secret goes in the manifest or the output.
+
+${EXIT_CODES}
+`;
+}
+
+export function commandHelp(c: CommandSpec): string {
+  const options = [...c.options, 'help'].map((name) => optionLine(OPTIONS.find((o) => o.name === name)!));
+  return `breakglass ${c.name}: ${c.summary}
+
+Usage:
+  ${usageLine(c)}
+
+${c.details}
+
+Options:
+${options.join('\n')}
+
+Examples:
+${c.examples.map((e) => `  ${e}`).join('\n')}
+
+${EXIT_CODES}
+`;
+}

@@ -1,0 +1,89 @@
+/**
+ * What `breakglass init` needs to know, read from flags such as `--account OBJECTID=UPN`. Each
+ * reader names the flag and the value that is wrong; the manifest schema checks the rest once the
+ * text is written.
+ */
+import type { ExclusionGroup, ManifestAccount, SmsRecipient, Workspace } from '../manifest/types.js';
+
+export interface InitFlags {
+  accounts: string[];
+  group?: string;
+  emails: string[];
+  sms: string[];
+  workspaceIds: string[];
+  tenantId?: string;
+  force: boolean;
+}
+
+export interface InitAnswers {
+  idNamespace: string;
+  tenantId?: string;
+  accounts: ManifestAccount[];
+  exclusionGroup: ExclusionGroup;
+  emails: string[];
+  sms: SmsRecipient[];
+  workspaces: Workspace[];
+}
+
+export class InitInputError extends Error {}
+
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+export function isGuid(text: string): boolean {
+  return GUID.test(text);
+}
+
+function splitPair(flag: string, value: string, shape: string): [string, string] {
+  const at = value.indexOf('=');
+  if (at <= 0 || at === value.length - 1) throw new InitInputError(`--${flag} ${value}: expected ${shape}`);
+  return [value.slice(0, at).trim(), value.slice(at + 1).trim()];
+}
+
+export function readAccount(value: string): ManifestAccount {
+  const [objectId, userPrincipalName] = splitPair('account', value, 'OBJECTID=UPN, e.g. 34bbde15-5585-4333-a9d6-fd1b529ab024=bg-01@contoso.onmicrosoft.com');
+  if (!isGuid(objectId)) throw new InitInputError(`--account ${value}: '${objectId}' is not an object id (a GUID)`);
+  if (!/^[^@\s]+@[^@\s]+$/.test(userPrincipalName)) throw new InitInputError(`--account ${value}: '${userPrincipalName}' is not a user principal name (name@domain)`);
+  return { objectId: objectId.toLowerCase(), userPrincipalName, kind: 'global-admin' };
+}
+
+export function readGroup(value: string): ExclusionGroup {
+  const [objectId, displayName] = splitPair('group', value, 'OBJECTID=NAME, e.g. 8d0f2b6c-3e1a-4c7d-9b5e-6a2f1d8c4e73=CA-Exclusion-EmergencyAccess');
+  if (!isGuid(objectId)) throw new InitInputError(`--group ${value}: '${objectId}' is not an object id (a GUID)`);
+  return { objectId: objectId.toLowerCase(), displayName };
+}
+
+export function readSms(value: string): SmsRecipient {
+  const match = /^\+?([1-9][0-9]{0,3})[- ]([0-9][0-9 ]{3,20})$/.exec(value.trim());
+  if (!match) throw new InitInputError(`--sms ${value}: expected +COUNTRYCODE-NUMBER, e.g. +1-4255550100`);
+  return { countryCode: match[1]!, phoneNumber: match[2]!.replace(/ /g, '') };
+}
+
+const WORKSPACE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)\/?$/i;
+
+export function readWorkspaceId(value: string): Workspace {
+  const match = WORKSPACE_ID.exec(value.trim());
+  if (!match) throw new InitInputError(`--workspace-id ${value}: expected /subscriptions/SUBSCRIPTION/resourceGroups/GROUP/providers/Microsoft.OperationalInsights/workspaces/NAME (the workspace's Resource ID, under Properties in the portal)`);
+  const [, subscriptionId, resourceGroup, workspaceName] = match;
+  return { name: workspaceName!, subscriptionId: subscriptionId!.toLowerCase(), resourceGroup: resourceGroup!, workspaceName: workspaceName! };
+}
+
+export function readEmail(value: string): string {
+  const address = value.trim();
+  if (!/^[^@\s<>",;]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(address)) throw new InitInputError(`--email ${value}: not an e-mail address`);
+  return address;
+}
+
+export function readTenantId(value: string): string {
+  if (!isGuid(value.trim())) throw new InitInputError(`--tenant-id ${value}: not a GUID`);
+  return value.trim().toLowerCase();
+}
+
+/** The flags that are still needed, for the message when nobody can be asked. */
+export function missingFlags(flags: InitFlags): string[] {
+  const missing: string[] = [];
+  if (flags.accounts.length === 0) missing.push('--account OBJECTID=UPN (two or more)');
+  if (flags.group === undefined) missing.push('--group OBJECTID=NAME');
+  if (flags.emails.length === 0) missing.push('--email ADDRESS');
+  if (flags.workspaceIds.length === 0) missing.push('--workspace-id RESOURCE-ID');
+  return missing;
+}

@@ -1,0 +1,120 @@
+/**
+ * What the preview page shows, computed without I/O: the rules' test rows become one small
+ * workspace, the workbook's queries run over it on the offline evaluator, and every rule carries
+ * its cases' outcomes. The clock is the newest test row, so the page is the same on every run.
+ */
+import type { Catalog } from '../catalog/rule-template.js';
+import { compileQuery } from '../evaluate/evaluate-query.js';
+import { EvaluationError } from '../evaluate/evaluation-error.js';
+import type { Table } from '../evaluate/table.js';
+import { KDateTime, formatDateTime } from '../evaluate/values.js';
+import type { Manifest } from '../manifest/types.js';
+import type { RenderedRule } from '../render/sentinel-rule.js';
+import { mergeTables } from '../rule-tests/event-records.js';
+import { newestTime } from '../rule-tests/look-back.js';
+import { prepareCases, resultRows, type CaseResult, type ResultRows } from '../rule-tests/rule-cases.js';
+import { testRules } from '../rule-tests/test-rules.js';
+import { watchlistTables } from '../rule-tests/watchlist-tables.js';
+import type { TableSchemas } from '../validate/kusto-schema.js';
+import type { RenderedWorkbookQuery } from '../workbook/render-workbook.js';
+import type { WorkbookItemTemplate, WorkbookTemplate } from '../workbook/workbook-template.js';
+
+export interface PreviewSection {
+  item: WorkbookItemTemplate;
+  /** Text sections: the rendered markdown. */
+  markdown?: string;
+  /** Query sections: the query as run (parameters filled in) and its result or why it failed. */
+  query?: string;
+  result?: ResultRows;
+  error?: string;
+}
+
+export interface PreviewRule {
+  rule: RenderedRule;
+  cases: CaseResult[];
+}
+
+export interface PreviewData {
+  manifest: Manifest;
+  workbook: WorkbookTemplate;
+  /** The time range the workbook queries cover: the oldest to the newest test row. */
+  from: number;
+  now: number;
+  /** Rows per table in the preview workspace. */
+  rowCounts: Record<string, number>;
+  sections: PreviewSection[];
+  rules: PreviewRule[];
+}
+
+export interface PreviewInput {
+  manifest: Manifest;
+  catalog: Catalog;
+  rules: readonly RenderedRule[];
+  workbook: WorkbookTemplate;
+  workbookQueries: readonly RenderedWorkbookQuery[];
+  /** Item index -> markdown, for text items. */
+  workbookText: ReadonlyMap<number, string>;
+  globals: Kusto.Language.GlobalState;
+  schemas: TableSchemas;
+}
+
+export function previewData(input: PreviewInput): PreviewData {
+  const { manifest, globals } = input;
+  const parts: { table: string; rows: Table }[] = [];
+  for (const rule of input.rules) {
+    for (const prepared of prepareCases(rule, manifest, input.schemas)) {
+      if (prepared.state !== 'ready') continue;
+      for (const [table, rows] of prepared.input.tables) if (rows.rows.length > 0) parts.push({ table, rows });
+    }
+  }
+  const tables = mergeTables(parts);
+  const now = newestTime(tables) ?? 0;
+  const from = oldestTime(tables) ?? now;
+  const watchlists = watchlistTables(manifest);
+  const queries = new Map(input.workbookQueries.map((q) => [q.index, q]));
+  const sections = input.workbook.items.map((item, index): PreviewSection => {
+    if (item.type === 'text') return { item, markdown: input.workbookText.get(index) ?? '' };
+    const rendered = queries.get(index);
+    if (item.type !== 'query' || !rendered) return { item };
+    const query = fillTimeRange(rendered.query.text, from, now);
+    try {
+      return { item, query, result: resultRows(compileQuery(query, globals).run({ tables, watchlists, now })) };
+    } catch (error) {
+      if (error instanceof EvaluationError) return { item, query, error: error.message };
+      throw error;
+    }
+  });
+  const cases = testRules(manifest, input.catalog, globals, input.schemas);
+  const rules = input.rules.map((rule) => ({ rule, cases: cases.filter((c) => c.ruleId === rule.id) }));
+  const rowCounts = Object.fromEntries([...tables].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => [name, t.rows.length]));
+  return { manifest, workbook: input.workbook, from, now, rowCounts, sections, rules };
+}
+
+function oldestTime(tables: ReadonlyMap<string, Table>): number | undefined {
+  let oldest: number | undefined;
+  for (const table of tables.values()) {
+    for (const row of table.rows) {
+      const time = row['TimeGenerated'];
+      if (time instanceof KDateTime && (oldest === undefined || time.ms < oldest)) oldest = time.ms;
+    }
+  }
+  return oldest;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The workbook's parameters as the workbook fills them for a custom range that covers every test
+ * row: `{TimeRange}` is a between, and the grain keeps a chart to a readable number of buckets.
+ */
+export function fillTimeRange(query: string, from: number, now: number): string {
+  const span = now - from;
+  const grain = span <= 2 * 24 * HOUR_MS ? '1h' : span <= 60 * 24 * HOUR_MS ? '1d' : '7d';
+  const start = `datetime(${formatDateTime(new KDateTime(from))})`;
+  const end = `datetime(${formatDateTime(new KDateTime(now))})`;
+  return query
+    .replaceAll('{TimeRange:start}', start)
+    .replaceAll('{TimeRange:end}', end)
+    .replaceAll('{TimeRange:grain}', grain)
+    .replaceAll('{TimeRange}', `between (${start} .. ${end})`);
+}
