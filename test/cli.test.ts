@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_MANIFEST, runCli, tempDir } from './helpers/harness.js';
+import { COMMAND_NAMES, commandSpec } from '../generator/cli/commands.js';
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
@@ -130,7 +131,32 @@ describe('usage', () => {
   });
 
   it('prints help and version', async () => {
-    expect((await runCli(['--help'])).stdout).toContain('Exit codes: 0 ok, 1 validation failed');
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 ok; 1 validation failed');
+    for (const command of COMMAND_NAMES) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     expect((await runCli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it.each(COMMAND_NAMES)('%s --help shows its usage, only its options, and examples that parse', async (command) => {
+    const run = await runCli([command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Usage:\n  breakglass ${command} `);
+    const spec = commandSpec(command)!;
+    const shown = [...run.stdout.split('Options:')[1]!.split('Examples:')[0]!.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(shown).toEqual([...spec.options, 'help']);
+    expect(spec.examples.length).toBeGreaterThan(0);
+    for (const example of spec.examples) expect(run.stdout).toContain(example);
+    // `breakglass help CMD` is the same page.
+    expect((await runCli(['help', command])).stdout).toBe(run.stdout);
+  });
+
+  it('rejects an option that belongs to another command, pointing at the command help', async () => {
+    const run = await runCli(['validate', '--manifest', EXAMPLE_MANIFEST, '--prune']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--prune is not an option of validate (see 'breakglass validate --help')");
+    const help = await runCli(['nope', '--help']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toContain("unknown command 'nope'");
   });
 });

@@ -13,6 +13,8 @@ import {
   InitInputError,
   missingFlags,
   readAccount,
+  readObjectId,
+  readUpn,
   readEmail,
   readGroup,
   readSms,
@@ -84,14 +86,14 @@ async function collect(flags: InitFlags, io: InitIo): Promise<InitAnswers> {
         io.stdout.write('Break-glass accounts: their object id and user principal name (Entra admin center > Users).\n');
         for (let n = 1; ; n++) {
           const optional = n > 2;
-          const objectId = await ask(`  account ${n} object id${optional ? ' (empty when done)' : ''}: `, (a) => (optional && a === '' ? '' : (readAccount(`${a}=x@x`).objectId)));
+          const objectId = await ask(`  account ${n} object id${optional ? ' (empty when done)' : ''}: `, (a) => (optional && a === '' ? '' : readObjectId(a)));
           if (objectId === '') break;
-          const upn = await ask(`  account ${n} user principal name: `, (a) => readAccount(`${objectId}=${a}`).userPrincipalName);
+          const upn = await ask(`  account ${n} user principal name: `, readUpn);
           accounts.push({ objectId, userPrincipalName: upn, kind: 'global-admin' });
         }
       }
       if (!exclusionGroup) {
-        const objectId = await ask('Conditional Access exclusion group object id: ', (a) => readGroup(`${a}=x`).objectId);
+        const objectId = await ask('Conditional Access exclusion group object id: ', readObjectId);
         const displayName = await ask('  its display name: ', (a) => readGroup(`${objectId}=${a}`).displayName);
         exclusionGroup = { objectId, displayName };
       }

@@ -3,6 +3,7 @@
  * reader names the flag and the value that is wrong; the manifest schema checks the rest once the
  * text is written.
  */
+import schema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import type { ExclusionGroup, ManifestAccount, SmsRecipient, Workspace } from '../manifest/types.js';
 
 export interface InitFlags {
@@ -27,6 +28,9 @@ export interface InitAnswers {
 
 export class InitInputError extends Error {}
 
+// The same patterns the manifest schema applies, so an answer is refused when it is typed.
+const UPN = new RegExp(schema.definitions.account.properties.userPrincipalName.pattern);
+const EMAIL = new RegExp(schema.properties.notifications.properties.email.items.properties.address.pattern);
 const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 
 export function isGuid(text: string): boolean {
@@ -39,10 +43,21 @@ function splitPair(flag: string, value: string, shape: string): [string, string]
   return [value.slice(0, at).trim(), value.slice(at + 1).trim()];
 }
 
+/** An object id as typed at a prompt. */
+export function readObjectId(text: string): string {
+  if (!isGuid(text)) throw new InitInputError(`'${text}' is not an object id (a GUID)`);
+  return text.toLowerCase();
+}
+
+export function readUpn(text: string): string {
+  if (!UPN.test(text)) throw new InitInputError(`'${text}' is not a user principal name (name@domain, letters, digits and ' . - _ ! # ^ ~ before the @)`);
+  return text;
+}
+
 export function readAccount(value: string): ManifestAccount {
   const [objectId, userPrincipalName] = splitPair('account', value, 'OBJECTID=UPN, e.g. 34bbde15-5585-4333-a9d6-fd1b529ab024=bg-01@contoso.onmicrosoft.com');
   if (!isGuid(objectId)) throw new InitInputError(`--account ${value}: '${objectId}' is not an object id (a GUID)`);
-  if (!/^[^@\s]+@[^@\s]+$/.test(userPrincipalName)) throw new InitInputError(`--account ${value}: '${userPrincipalName}' is not a user principal name (name@domain)`);
+  if (!UPN.test(userPrincipalName)) throw new InitInputError(`--account ${value}: '${userPrincipalName}' is not a user principal name (name@domain, letters, digits and ' . - _ ! # ^ ~ before the @)`);
   return { objectId: objectId.toLowerCase(), userPrincipalName, kind: 'global-admin' };
 }
 
@@ -69,7 +84,7 @@ export function readWorkspaceId(value: string): Workspace {
 
 export function readEmail(value: string): string {
   const address = value.trim();
-  if (!/^[^@\s<>",;]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(address)) throw new InitInputError(`--email ${value}: not an e-mail address`);
+  if (!EMAIL.test(address)) throw new InitInputError(`--email ${value}: not an e-mail address`);
   return address;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../generator/cli.js';
+import { main, type CliIo } from '../../generator/cli.js';
 import { readCatalog } from '../../generator/catalog/read-catalog.js';
 import type { Catalog } from '../../generator/catalog/rule-template.js';
 import { workspaceGlobals } from '../../generator/validate/kusto-schema.js';
@@ -41,7 +41,7 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as a user would from `cwd`. */
-export async function runCli(args: string[], cwd = ROOT): Promise<CliRun> {
+export async function runCli(args: string[], cwd = ROOT, seams: Pick<CliIo, 'prompt' | 'newGuid'> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -49,6 +49,7 @@ export async function runCli(args: string[], cwd = ROOT): Promise<CliRun> {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     globals: sharedGlobals,
+    ...seams,
   });
   return { code, stdout, stderr };
 }
