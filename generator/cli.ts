@@ -46,7 +46,7 @@ export interface CliIo {
   globals?: () => Kusto.Language.GlobalState;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** The one place that turns outcomes into exit codes. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -139,7 +139,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview';
 
-interface CliArgs extends Omit<DeployArgs, 'command'> {
+export interface CliArgs extends Omit<DeployArgs, 'command'> {
   command: CommandName;
   manifest: string;
   out: string;
@@ -155,7 +155,8 @@ interface CliArgs extends Omit<DeployArgs, 'command'> {
 
 type OptionValue = string | boolean | (string | boolean)[] | undefined;
 
-function parseCli(argv: readonly string[]): CliArgs {
+/** The command line as the CLI reads it; throws a usage error (exit 2) for anything it would refuse. */
+export function parseCli(argv: readonly string[]): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
