@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { parseCli } from '../generator/cli.js';
+import { parseCli } from '../generator/cli/parse-cli.js';
 import { ROOT } from './helpers/harness.js';
 
 // The pipelines users copy must run: valid YAML, and every `breakglass` command line in them must

@@ -154,7 +154,7 @@ describe('usage', () => {
   it('rejects an option that belongs to another command, pointing at the command help', async () => {
     const run = await runCli(['validate', '--manifest', EXAMPLE_MANIFEST, '--prune']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("--prune is not an option of validate (see 'breakglass validate --help')");
+    expect(run.stderr).toBe("breakglass: --prune is not an option of validate\nRun 'breakglass validate --help' for usage.\n");
     const help = await runCli(['nope', '--help']);
     expect(help.code).toBe(2);
     expect(help.stderr).toContain("unknown command 'nope'");

@@ -11,10 +11,14 @@ export interface OptionSpec {
   /** Shown after the option in help, e.g. FILE. */
   arg?: string;
   description: string;
+  /** Shown when a required option is missing. */
+  example?: string;
 }
 
+export type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview';
+
 export interface CommandSpec {
-  name: string;
+  name: CommandName;
   summary: string;
   /** Longer explanation for `breakglass CMD --help`. */
   details: string;
@@ -27,7 +31,7 @@ export interface CommandSpec {
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'manifest', short: 'm', type: 'string', arg: 'FILE', description: 'the accounts manifest (YAML); see examples/accounts.yaml' },
   { name: 'out', short: 'o', type: 'string', arg: 'DIR', description: 'output folder (default: out)' },
-  { name: 'format', type: 'string', arg: 'FORMAT', description: 'text (default), json, or sarif (SARIF 2.1.0 for code scanning; render and validate only)' },
+  { name: 'format', type: 'string', arg: 'FORMAT', description: 'text (default) or json; render and validate also sarif (SARIF 2.1.0 for code scanning)' },
   { name: 'rules', type: 'string', multiple: true, arg: 'DIR', description: 'an extra folder of rule templates, added to the built-in catalog (repeatable)' },
   { name: 'allow-warnings', type: 'boolean', description: 'warnings (e.g. fewer than two accounts) do not fail the run' },
   { name: 'workspace', type: 'string', multiple: true, arg: 'NAME', description: 'only this workspace of the manifest (repeatable)' },
@@ -36,7 +40,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'detailed-exitcode', type: 'boolean', description: 'exit 2 when changes are pending (0: none, 1: failure)' },
   { name: 'arm-endpoint', type: 'string', arg: 'URL', description: 'Resource Manager endpoint (or BREAKGLASS_ARM_ENDPOINT); identity uses AZURE_AUTHORITY_HOST' },
   { name: 'concurrency', type: 'string', arg: 'N', description: 'workspaces worked on at once, 1 to 64 (default 8)' },
-  { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)' },
+  { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)', example: '--events SigninLogs=signins.json' },
   { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's clock (ISO 8601); default: the newest TimeGenerated of the records" },
   { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN', description: 'a break-glass account: its object id and user principal name (repeatable; two or more)' },
   { name: 'group', type: 'string', arg: 'OBJECTID=NAME', description: 'the Conditional Access exclusion group: object id and display name' },
@@ -50,7 +54,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 ];
 
 const BUILD = ['manifest', 'rules', 'allow-warnings'] as const;
-const DEPLOY = [...BUILD, 'workspace', 'arm-endpoint', 'concurrency'] as const;
+const DEPLOY = [...BUILD, 'workspace', 'arm-endpoint', 'concurrency', 'format'] as const;
 
 export const COMMANDS: readonly CommandSpec[] = [
   {

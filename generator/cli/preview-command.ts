@@ -1,0 +1,44 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BuildResult } from '../build.js';
+import type { Catalog } from '../catalog/rule-template.js';
+import type { Manifest } from '../manifest/types.js';
+import { previewData } from '../preview/preview-data.js';
+import { previewHtml } from '../preview/preview-html.js';
+import type { RenderedRule } from '../render/sentinel-rule.js';
+import { ANSI_COLORS, NO_COLORS, type Colors } from '../report/text-report.js';
+import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
+import { displayPath } from './display-path.js';
+
+export interface PreviewIo {
+  cwd: string;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/** Writes <out>/preview/index.html; exit 1 when a case fails or a workbook query cannot run (the page is written anyway). */
+export async function runPreview(io: PreviewIo, manifest: Manifest, catalog: Catalog, rules: readonly RenderedRule[], workbook: NonNullable<BuildResult['workbook']>, globals: Kusto.Language.GlobalState, outDir: string): Promise<number> {
+  const data = previewData({
+    manifest,
+    catalog,
+    rules,
+    workbook: workbook.template,
+    workbookQueries: workbook.rendered.queries,
+    workbookText: workbook.rendered.texts,
+    globals,
+    schemas: LOG_ANALYTICS_TABLES,
+  });
+  const file = join(outDir, 'preview', 'index.html');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, previewHtml(data), 'utf8');
+  const runs = data.rules.flatMap((r) => r.cases);
+  const failedCases = runs.filter((c) => c.status === 'failed').length;
+  const queries = data.sections.filter((s) => s.query !== undefined);
+  const brokenQueries = queries.filter((s) => s.error !== undefined);
+  const colors: Colors = io.stdout.isTTY ? ANSI_COLORS : NO_COLORS;
+  io.stdout.write(
+    `wrote ${displayPath(io.cwd, file)}: ${queries.length} workbook queries over ${Object.values(data.rowCounts).reduce((a, b) => a + b, 0)} test rows, ${data.rules.length} rules, ${runs.length} case runs` +
+      ` (${failedCases > 0 ? colors.red(`${failedCases} failed`) : 'all passed or skipped'})\n`,
+  );
+  for (const s of brokenQueries) io.stdout.write(`  ${colors.red('error')} workbook ${s.item.name}: ${s.error}\n`);
+  return failedCases > 0 || brokenQueries.length > 0 ? 1 : 0;
+}

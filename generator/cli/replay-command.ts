@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputRowError } from '../evaluate/input-rows.js';
+import type { Table } from '../evaluate/table.js';
+import { formatDateTime, KDateTime, parseDateTime } from '../evaluate/values.js';
+import type { Manifest } from '../manifest/types.js';
+import type { RenderedRule } from '../render/sentinel-rule.js';
+import { ANSI_COLORS, NO_COLORS, type Colors } from '../report/text-report.js';
+import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec, recordsFromText } from '../rule-tests/event-records.js';
+import { replayRules, type ReplayResult } from '../rule-tests/replay.js';
+import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
+import { UsageError } from './usage-error.js';
+
+export interface ReplayIo {
+  cwd: string;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+}
+
+/** `breakglass replay`: read the record files (the only I/O), replay, print. */
+export async function runReplay(args: { format: string; events: string[]; now?: string }, io: ReplayIo, manifest: Manifest, rules: readonly RenderedRule[], globals: Kusto.Language.GlobalState): Promise<number> {
+  const specs = args.events.map((spec) => {
+    try {
+      return parseEventsSpec(spec, LOG_ANALYTICS_TABLES);
+    } catch (error) {
+      if (error instanceof EventsSpecError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
+  let now: number | undefined;
+  if (args.now !== undefined) {
+    const parsed = parseDateTime(args.now);
+    if (!parsed) throw new UsageError(`--now ${args.now} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`);
+    now = parsed.ms;
+  }
+  const parts: { table: string; rows: Table }[] = [];
+  for (const spec of specs) {
+    const path = resolve(io.cwd, spec.file);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+    });
+    try {
+      parts.push({ table: spec.table, rows: eventsTable(recordsFromText(text, spec.file), spec.table, LOG_ANALYTICS_TABLES, spec.file) });
+    } catch (error) {
+      if (!(error instanceof InputRowError)) throw error;
+      io.stderr.write(`breakglass: ${error.message}\nNothing was replayed: fix the records and run again.\n`);
+      return 1;
+    }
+  }
+  const events = mergeTables(parts);
+  const replay = replayRules(rules, manifest, events, globals, now);
+  if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, events), null, 2)}\n`);
+  else io.stdout.write(`${replayText(replay, events, io.stdout.isTTY ? ANSI_COLORS : NO_COLORS)}\n`);
+  return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
+}
+
+function replayJson(replay: ReplayResult, events: ReadonlyMap<string, Table>): unknown {
+  return {
+    now: formatDateTime(new KDateTime(replay.now)),
+    records: Object.fromEntries([...events].map(([name, table]) => [name, table.rows.length])),
+    rules: Object.fromEntries(replay.rules.map((r) => [r.ruleId, { fired: r.fired, recordsInWindow: r.recordsInWindow, ...(r.error ? { error: r.error } : {}), rows: r.result?.rows ?? [] }])),
+  };
+}
+
+/** Columns worth a glance in a terminal; --format json gives every column. */
+const REPLAY_COLUMNS = ['TimeGenerated', 'AccountUPN', 'IPAddress', 'SignInType', 'OperationName', 'ResultType'];
+
+function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
+  const counts = [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
+  const lines = [`replay as of ${formatDateTime(new KDateTime(replay.now))} over ${counts} records`];
+  for (const r of replay.rules) {
+    const rows = r.result?.rows ?? [];
+    const state = r.error ? colors.red('error') : r.fired ? colors.yellow(`fires, ${rows.length} row${rows.length === 1 ? '' : 's'}`) : 'silent';
+    lines.push(`  ${r.ruleId.padEnd(28)} ${state.padEnd(r.fired && !r.error ? 0 : 6)}  ${colors.dim(`${r.recordsInWindow} records in its look-back window`)}`);
+    if (r.error) lines.push(`      ${r.error}`);
+    for (const row of rows) lines.push(`      ${REPLAY_COLUMNS.filter((c) => c in row).map((c) => `${c}=${String(row[c])}`).join('  ')}`);
+  }
+  const fired = replay.rules.filter((r) => r.fired).length;
+  lines.push(`${fired} of ${replay.rules.length} enabled rules fire`);
+  return lines.join('\n');
+}
