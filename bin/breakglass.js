@@ -33,10 +33,14 @@ const prompt = process.stdin.isTTY
     }
   : undefined;
 
+// NO_COLOR (no-color.org): plain text even on a terminal.
+const plain = (stream) => ({ write: (text) => stream.write(text), isTTY: false });
+const noColor = Boolean(process.env.NO_COLOR);
+
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: noColor ? plain(process.stdout) : process.stdout,
+  stderr: noColor ? plain(process.stderr) : process.stderr,
   env: process.env,
   signal: controller.signal,
   ...(confirm ? { confirm } : {}),

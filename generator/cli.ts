@@ -9,7 +9,7 @@ import { readCatalog } from './catalog/read-catalog.js';
 import { countBySeverity } from './findings.js';
 import { writeOutputFiles } from './io/write-files.js';
 import { packageRoot, packageVersion } from './package-info.js';
-import { ANSI_COLORS, formatFindings, NO_COLORS } from './report/text-report.js';
+import { colorsFor, formatFindings } from './report/text-report.js';
 import { workspaceGlobals } from './validate/kusto-schema.js';
 import { DeployUsageError, runDeployCommand } from './deploy/deploy-command.js';
 import { readPlaybook } from './playbook/read-playbook.js';
@@ -111,12 +111,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     default:
       break;
   }
-  if (findings.length > 0 && args.format === 'text') io.stderr.write(`${formatFindings(findings, io.stderr.isTTY ? ANSI_COLORS : NO_COLORS)}\n`);
+  if (findings.length > 0 && args.format === 'text') io.stderr.write(`${formatFindings(findings, colorsFor(io.stderr))}\n`);
   try {
     return await runDeployCommand({ ...args, command: args.command }, result, playbook, {
       stdout: io.stdout,
       env: io.env ?? process.env,
-      colors: io.stdout.isTTY ? ANSI_COLORS : NO_COLORS,
+      colors: colorsFor(io.stdout),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.confirm ? { confirm: io.confirm } : {}),
     });

@@ -2,7 +2,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_MANIFEST, runCli, tempDir } from './helpers/harness.js';
+import { EXAMPLE_MANIFEST, FIXTURES, ROOT, runCli, sharedGlobals, tempDir } from './helpers/harness.js';
+import { main } from '../generator/cli.js';
 import { COMMAND_NAMES, commandSpec } from '../generator/cli/commands.js';
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -149,6 +150,21 @@ describe('usage', () => {
     for (const example of spec.examples) expect(run.stdout).toContain(example);
     // `breakglass help CMD` is the same page.
     expect((await runCli(['help', command])).stdout).toBe(run.stdout);
+  });
+
+  it('colours its output only for a terminal', async () => {
+    const manifest = join(FIXTURES, 'manifests', 'bad-guid.yaml');
+    const runAs = async (isTTY: boolean): Promise<string> => {
+      let stderr = '';
+      const code = await main(['validate', '--manifest', manifest], { cwd: ROOT, stdout: { write: () => true, isTTY }, stderr: { write: (s: string) => (stderr += s), isTTY }, globals: sharedGlobals });
+      expect(code).toBe(1);
+      return stderr;
+    };
+    const ESC = String.fromCharCode(27);
+    expect(await runAs(true)).toContain(`${ESC}[`);
+    const plain = await runAs(false);
+    expect(plain).toContain('is not a GUID');
+    expect(plain).not.toContain(ESC);
   });
 
   it('rejects an option that belongs to another command, pointing at the command help', async () => {

@@ -1,7 +1,7 @@
 import { countBySeverity, type Finding } from '../findings.js';
 import { packageVersion } from '../package-info.js';
 import { sarifReport } from '../report/sarif-report.js';
-import { ANSI_COLORS, findingTotals, formatFindings, NO_COLORS, type Colors } from '../report/text-report.js';
+import { colorsFor, findingTotals, formatFindings, type Colors } from '../report/text-report.js';
 import type { BuildResult } from '../build.js';
 import type { CliArgs } from './parse-cli.js';
 
@@ -39,8 +39,8 @@ export function buildReport(args: CliArgs, io: ReportIo, result: BuildResult, fi
     io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
-  const colors: Colors = io.stdout.isTTY ? ANSI_COLORS : NO_COLORS;
-  const errColors: Colors = io.stderr.isTTY ? ANSI_COLORS : NO_COLORS;
+  const colors: Colors = colorsFor(io.stdout);
+  const errColors: Colors = colorsFor(io.stderr);
   if (findings.length > 0) io.stderr.write(`${formatFindings(findings, errColors)}\n\n`);
   const lines: string[] = [];
   const manifest = result.manifest;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
-import { formatFindings, NO_COLORS, ANSI_COLORS } from '../report/text-report.js';
+import { colorsFor, formatFindings } from '../report/text-report.js';
 import { hasErrors } from '../findings.js';
 import { parseManifest } from '../manifest/parse-manifest.js';
 import {
@@ -45,7 +45,7 @@ export async function runInit(flags: InitFlags, target: string, display: string,
   const schemaRef = relative(dirname(target), schemaFile).split(sep).join('/');
   const text = manifestText(answers, schemaRef);
   const { findings } = parseManifest(text, display, []);
-  if (findings.length > 0) io.stderr.write(`${formatFindings(findings, io.stderr.isTTY ? ANSI_COLORS : NO_COLORS)}\n`);
+  if (findings.length > 0) io.stderr.write(`${formatFindings(findings, colorsFor(io.stderr))}\n`);
   if (hasErrors(findings)) {
     io.stderr.write(`nothing written: the values above do not make a valid manifest (the paths name the setting; fix the flag or answer and run init again)\n`);
     return 1;

@@ -6,7 +6,7 @@ import type { Manifest } from '../manifest/types.js';
 import { previewData } from '../preview/preview-data.js';
 import { previewHtml } from '../preview/preview-html.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
-import { ANSI_COLORS, NO_COLORS, type Colors } from '../report/text-report.js';
+import { colorsFor, type Colors } from '../report/text-report.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
 import { displayPath } from './display-path.js';
 
@@ -34,7 +34,7 @@ export async function runPreview(io: PreviewIo, manifest: Manifest, catalog: Cat
   const failedCases = runs.filter((c) => c.status === 'failed').length;
   const queries = data.sections.filter((s) => s.query !== undefined);
   const brokenQueries = queries.filter((s) => s.error !== undefined);
-  const colors: Colors = io.stdout.isTTY ? ANSI_COLORS : NO_COLORS;
+  const colors: Colors = colorsFor(io.stdout);
   io.stdout.write(
     `wrote ${displayPath(io.cwd, file)}: ${queries.length} workbook queries over ${Object.values(data.rowCounts).reduce((a, b) => a + b, 0)} test rows, ${data.rules.length} rules, ${runs.length} case runs` +
       ` (${failedCases > 0 ? colors.red(`${failedCases} failed`) : 'all passed or skipped'})\n`,

@@ -5,7 +5,7 @@ import type { Table } from '../evaluate/table.js';
 import { formatDateTime, KDateTime, parseDateTime } from '../evaluate/values.js';
 import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
-import { ANSI_COLORS, NO_COLORS, type Colors } from '../report/text-report.js';
+import { colorsFor, type Colors } from '../report/text-report.js';
 import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec, recordsFromText } from '../rule-tests/event-records.js';
 import { replayRules, type ReplayResult } from '../rule-tests/replay.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
@@ -50,7 +50,7 @@ export async function runReplay(args: { format: string; events: string[]; now?: 
   const events = mergeTables(parts);
   const replay = replayRules(rules, manifest, events, globals, now);
   if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, events), null, 2)}\n`);
-  else io.stdout.write(`${replayText(replay, events, io.stdout.isTTY ? ANSI_COLORS : NO_COLORS)}\n`);
+  else io.stdout.write(`${replayText(replay, events, colorsFor(io.stdout))}\n`);
   return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
 }
 

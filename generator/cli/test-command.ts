@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/rule-template.js';
 import type { Manifest } from '../manifest/types.js';
 import { caseTotals, formatCaseResults } from '../report/case-report.js';
-import { ANSI_COLORS, NO_COLORS, type Colors } from '../report/text-report.js';
+import { colorsFor, type Colors } from '../report/text-report.js';
 import { testRules } from '../rule-tests/test-rules.js';
 
 export interface TestIo {
@@ -15,7 +15,7 @@ export function runTests(args: { format: string; manifest: string }, io: TestIo,
   if (args.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ok: totals.failed === 0, command: 'test', manifest: args.manifest, cases: results, summary: totals }, null, 2)}\n`);
   } else {
-    const colors: Colors = io.stdout.isTTY ? ANSI_COLORS : NO_COLORS;
+    const colors: Colors = colorsFor(io.stdout);
     const rules = new Set(results.map((r) => r.ruleId)).size;
     io.stdout.write(`${formatCaseResults(results, colors)}\n`);
     io.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped: ${rules} rules, each case run with the accounts inline and from the watchlist\n`);

@@ -9,6 +9,11 @@ export interface Colors {
 
 export const NO_COLORS: Colors = { red: (s) => s, yellow: (s) => s, cyan: (s) => s, dim: (s) => s };
 
+/** Colours only for a terminal: a file, a pipe or a CI log gets plain text. */
+export function colorsFor(stream: { isTTY?: boolean }): Colors {
+  return stream.isTTY ? ANSI_COLORS : NO_COLORS;
+}
+
 export const ANSI_COLORS: Colors = {
   red: (s) => `\u001b[31m${s}\u001b[39m`,
   yellow: (s) => `\u001b[33m${s}\u001b[39m`,
