@@ -1,4 +1,4 @@
-import { compare, KTimespan, valueKey, type KValue } from './values.js';
+import { compare, isBag, KTimespan, setBagValue, valueKey, type KBag, type KValue } from './values.js';
 
 export interface Accumulator {
   add(args: KValue[]): void;
@@ -52,6 +52,38 @@ function collecting(unique: boolean, conditional: boolean): AggregateFunction {
           items.push(value);
         },
         result: () => items,
+      };
+    },
+  };
+}
+
+/**
+ * make_bag merges the property bags of a group; values that are not bags are skipped. Kusto keeps
+ * an arbitrary value for a key seen twice; we keep the first, to stay deterministic.
+ */
+function bagMerging(conditional: boolean): AggregateFunction {
+  return {
+    minArgs: conditional ? 2 : 1,
+    maxArgs: conditional ? 3 : 2,
+    create() {
+      const bag: KBag = {};
+      let keys = 0;
+      let limit: number | undefined;
+      return {
+        add: (args) => {
+          if (conditional && args[1] !== true) return;
+          limit ??= maxSize(args[conditional ? 2 : 1]);
+          const value = args[0] ?? null;
+          if (!isBag(value)) return;
+          for (const [key, item] of Object.entries(value)) {
+            if (keys >= limit) return;
+            if (!Object.hasOwn(bag, key)) {
+              setBagValue(bag, key, item);
+              keys++;
+            }
+          }
+        },
+        result: () => bag,
       };
     },
   };
@@ -156,6 +188,8 @@ export const AGGREGATES: Record<string, AggregateFunction> = {
   make_set_if: collecting(true, true),
   make_list: collecting(false, false),
   make_list_if: collecting(false, true),
+  make_bag: bagMerging(false),
+  make_bag_if: bagMerging(true),
   take_any: takingAny(false),
   any: takingAny(false),
   take_anyif: takingAny(true),

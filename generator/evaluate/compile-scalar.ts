@@ -1,7 +1,8 @@
 import { AGGREGATES } from './aggregates.js';
 import type { Compiler, Exec, ScalarFn } from './compiler.js';
+import { kustoRegex } from './kusto-regex.js';
 import { SCALAR_FUNCTIONS } from './scalar-functions.js';
-import { child, items, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, tokenText, type SyntaxNode } from './syntax.js';
+import { child, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, tokenText, type SyntaxNode } from './syntax.js';
 import type { Row } from './table.js';
 import {
   compare,
@@ -12,6 +13,7 @@ import {
   isBag,
   KDateTime,
   KTimespan,
+  parseClockTimespan,
   parseDateTime,
   parseTimespanLiteral,
   toKustoString,
@@ -21,14 +23,6 @@ import {
 const EMPTY_ROW: Row = {};
 
 /** `[d.]hh:mm:ss[.fffffff]`, the other form of a timespan literal: time(1.02:00:00). */
-function parseClockTimespan(text: string): KTimespan | undefined {
-  const match = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const [, minus, days = '0', hours, minutes, seconds = '0', fraction = ''] = match;
-  const ms = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Number(`0.${fraction || '0'}`) * 1000;
-  return new KTimespan(minus ? -ms : ms);
-}
-
 function literal(node: SyntaxNode, compiler: Compiler): KValue {
   const kind = kindName(node);
   const text = literalText(node) ?? '';
@@ -347,9 +341,9 @@ function matchesRegex(node: SyntaxNode, compiler: Compiler): ScalarFn {
     let re = fixed?.get(pattern);
     if (!re) {
       try {
-        re = new RegExp(pattern);
-      } catch {
-        return compiler.fail(rightNode, `the regular expression ${pattern} is not valid`);
+        re = kustoRegex(pattern);
+      } catch (error) {
+        return compiler.fail(rightNode, (error as Error).message);
       }
       fixed?.set(pattern, re);
     }
@@ -362,6 +356,7 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
   const name = (nameNode as Kusto.Language.Syntax.NameReference).SimpleName ?? '';
   const argNodes = kindName(node) === 'NameReference' ? [] : listChild(child(node, 'ArgumentList')!, 'Expressions');
   if (name === 'toscalar') return toScalar(argNodes[0]!, compiler);
+  if (name === 'column_ifexists') return columnIfExists(node, argNodes, compiler);
   if (AGGREGATES[name] || name === 'arg_max' || name === 'arg_min') return compiler.fail(node, `the aggregation ${name}() can stand only in summarize`);
   const fn = SCALAR_FUNCTIONS[name];
   if (!fn) return compiler.fail(node, `the function ${name}() is not supported by the offline evaluator`);
@@ -372,6 +367,32 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
     return (row, x) => fn.call([only!(row, x)], x.now);
   }
   return (row, x) => fn.call(args.map((arg) => arg(row, x)), x.now);
+}
+
+/**
+ * column_ifexists(name, default): the column when the operator's input has it, else the default.
+ * The input's columns come from the analyser; where it cannot tell (inside mv-apply), the row does.
+ */
+function columnIfExists(node: SyntaxNode, argNodes: readonly SyntaxNode[], compiler: Compiler): ScalarFn {
+  const [nameNode, defaultNode] = argNodes;
+  if (!nameNode || !defaultNode || kindName(nameNode) !== 'StringLiteralExpression') return compiler.fail(node, 'column_ifexists() needs a constant column name and a default');
+  const name = String(literalValue(nameNode) ?? '');
+  const fallback = compiler.scalar(defaultNode);
+  const columns = inputColumnNames(node);
+  if (columns) return columns.has(name) ? (row) => row[name] ?? null : fallback;
+  return (row, x) => (Object.hasOwn(row, name) ? (row[name] ?? null) : fallback(row, x));
+}
+
+/** The columns of the table the operator around `node` reads, when it stands in a pipe. */
+function inputColumnNames(node: SyntaxNode): Set<string> | undefined {
+  for (let at: SyntaxNode | null = node; at; at = at.Parent) {
+    const parent = at.Parent;
+    if (parent && kindName(parent) === 'PipeExpression' && child(parent, 'Operator') === at) {
+      const columns = resultColumns(child(parent, 'Expression')!);
+      return columns ? new Set(columns.map((c) => c.name)) : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** toscalar(T): the first column of T's first row, computed once per evaluation. */

@@ -1,11 +1,10 @@
 import { AGGREGATES, beats, type Accumulator } from './aggregates.js';
 import type { Compiler, Exec, ScalarFn, TableFn } from './compiler.js';
-import { child, kindName, listChild, resultColumns, textOf, tokenText, type ResultColumn, type SyntaxNode } from './syntax.js';
+import { join, lookup } from './compile-join.js';
+import { columnsOf, emptyValue, inputColumnsOf, keyword, names, parameterText, pick, type OperatorFn } from './operator-helpers.js';
+import { child, kindName, listChild, textOf, tokenText, type SyntaxNode } from './syntax.js';
 import type { Row, Table } from './table.js';
 import { compare, isBag, KDateTime, KTimespan, toKustoString, valueKey, type KValue } from './values.js';
-
-/** An operator applied to its input table. */
-type OperatorFn = (x: Exec, input: Table) => Table;
 
 const SOURCE_OPERATORS = new Set(['PrintOperator', 'DataTableExpression', 'UnionOperator']);
 
@@ -14,6 +13,9 @@ export function compileTabular(node: SyntaxNode, compiler: Compiler): TableFn {
   const kind = kindName(node);
   switch (kind) {
     case 'ParenthesizedExpression':
+      return compiler.tabular(child(node, 'Expression')!);
+    case 'MaterializeExpression':
+      // A let is evaluated once per run already: materialize changes only the speed in Kusto.
       return compiler.tabular(child(node, 'Expression')!);
     case 'PipeExpression': {
       const source = compiler.tabular(child(node, 'Expression')!);
@@ -34,23 +36,6 @@ export function compileTabular(node: SyntaxNode, compiler: Compiler): TableFn {
       };
     }
   }
-}
-
-function keyword(node: SyntaxNode): string {
-  return node.GetFirstToken()?.Text ?? kindName(node);
-}
-
-function columnsOf(node: SyntaxNode, compiler: Compiler): ResultColumn[] {
-  return resultColumns(node) ?? compiler.fail(node, `the analyser gave no columns for '${keyword(node)}'`);
-}
-
-function names(columns: readonly ResultColumn[]): string[] {
-  return columns.map((c) => c.name);
-}
-
-/** What a column holds when a row has no value for it: strings are never null in Kusto. */
-function emptyValue(type: string): KValue {
-  return type === 'string' ? '' : null;
 }
 
 function tableReference(node: SyntaxNode, compiler: Compiler): TableFn {
@@ -83,10 +68,14 @@ function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return filter(node, compiler);
     case 'ExtendOperator':
       return extend(node, compiler);
+    case 'SerializeOperator':
+      // Rows are always in order here; serialize only adds the columns it names, as extend does.
+      return extend(node, compiler);
     case 'ProjectOperator':
       return project(node, compiler);
     case 'ProjectAwayOperator':
     case 'ProjectKeepOperator':
+    case 'ProjectReorderOperator':
       return keepColumns(node, compiler);
     case 'ProjectRenameOperator':
       return projectRename(node, compiler);
@@ -96,6 +85,8 @@ function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return union(node, compiler);
     case 'JoinOperator':
       return join(node, compiler);
+    case 'LookupOperator':
+      return lookup(node, compiler);
     case 'MvExpandOperator':
       return mvExpand(node, compiler);
     case 'MvApplyOperator':
@@ -144,12 +135,6 @@ function namedItem(item: SyntaxNode, compiler: Compiler): NamedItem {
   return { name, value: compiler.scalar(item) };
 }
 
-function inputColumnsOf(node: SyntaxNode): ResultColumn[] {
-  const parent = node.Parent;
-  const source = parent && kindName(parent) === 'PipeExpression' ? child(parent, 'Expression') : undefined;
-  return (source && resultColumns(source)) ?? [];
-}
-
 function extend(node: SyntaxNode, compiler: Compiler): OperatorFn {
   const output = names(columnsOf(node, compiler));
   const known = new Set(names(inputColumnsOf(node)));
@@ -185,12 +170,6 @@ function project(node: SyntaxNode, compiler: Compiler): OperatorFn {
 function keepColumns(node: SyntaxNode, compiler: Compiler): OperatorFn {
   const output = names(columnsOf(node, compiler));
   return (_x, input) => ({ columns: output, rows: input.rows.map((row) => pick(row, output)) });
-}
-
-function pick(row: Row, columns: readonly string[]): Row {
-  const out: Row = {};
-  for (const column of columns) out[column] = row[column] ?? null;
-  return out;
 }
 
 function projectRename(node: SyntaxNode, compiler: Compiler): OperatorFn {
@@ -345,93 +324,6 @@ function union(node: SyntaxNode, compiler: Compiler): OperatorFn {
   };
 }
 
-function parameterText(node: SyntaxNode, name: string): string | undefined {
-  for (const parameter of listChild(node, 'Parameters')) {
-    const parameterName = (child(parameter, 'Name') as Kusto.Language.Syntax.NameDeclaration | undefined)?.SimpleName;
-    const value = child(parameter, 'Expression');
-    if (parameterName === name && value) return textOf(value);
-  }
-  return undefined;
-}
-
-function join(node: SyntaxNode, compiler: Compiler): OperatorFn {
-  const output = names(columnsOf(node, compiler));
-  const kind = (parameterText(node, 'kind') ?? 'innerunique').toLowerCase();
-  const supported = ['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightsemi', 'fullouter'];
-  if (!supported.includes(kind)) return compiler.fail(node, `join kind=${kind} is not supported by the offline evaluator`);
-  const rightNode = child(node, 'Expression')!;
-  const right = compiler.tabular(rightNode);
-  const condition = child(node, 'ConditionClause');
-  if (!condition || kindName(condition) !== 'JoinOnClause') return compiler.fail(node, 'join needs an on clause');
-  const keys = listChild(condition, 'Expressions').map((item) => {
-    if (kindName(item) === 'NameReference') {
-      const name = (item as Kusto.Language.Syntax.NameReference).SimpleName ?? '';
-      return { left: name, right: name };
-    }
-    const side = (expression: SyntaxNode | undefined, expected: string) => {
-      if (!expression || kindName(expression) !== 'PathExpression' || textOf(child(expression, 'Expression')!) !== expected) return compiler.fail(item, 'join on supports Column or $left.A == $right.B');
-      return (child(expression, 'Selector') as Kusto.Language.Syntax.NameReference).SimpleName ?? '';
-    };
-    if (tokenText(item, 'Operator') !== '==') return compiler.fail(item, 'join on supports only ==');
-    return { left: side(child(item, 'Left'), '$left'), right: side(child(item, 'Right'), '$right') };
-  });
-  const leftColumns = names(inputColumnsOf(node));
-  const rightColumns = names(columnsOf(rightNode, compiler));
-  const keyOf = (row: Row, side: 'left' | 'right') => keys.map((k) => valueKey(row[k[side]] ?? null)).join('\u0000');
-  const combine = (l: Row | undefined, r: Row | undefined): Row => {
-    const out: Row = {};
-    output.forEach((name, i) => {
-      out[name] = i < leftColumns.length ? (l?.[leftColumns[i]!] ?? null) : (r?.[rightColumns[i - leftColumns.length]!] ?? null);
-    });
-    return out;
-  };
-  const leftOnly = ['leftanti', 'leftantisemi', 'leftsemi'].includes(kind);
-  const rightOnly = ['rightanti', 'rightsemi'].includes(kind);
-  if (!leftOnly && !rightOnly && output.length !== leftColumns.length + rightColumns.length) return compiler.fail(node, 'join: the analyser names the columns differently than expected');
-  return (x, input) => {
-    let leftRows = input.rows;
-    const rightTable = right(x, undefined);
-    if (kind === 'innerunique') {
-      const seen = new Set<string>();
-      leftRows = leftRows.filter((row) => {
-        const key = keyOf(row, 'left');
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
-    }
-    const index = new Map<string, Row[]>();
-    for (const row of rightTable.rows) {
-      const key = keyOf(row, 'right');
-      const list = index.get(key);
-      if (list) list.push(row);
-      else index.set(key, [row]);
-    }
-    const rows: Row[] = [];
-    const matchedRight = new Set<Row>();
-    for (const row of leftRows) {
-      const matches = index.get(keyOf(row, 'left')) ?? [];
-      if (kind === 'leftanti' || kind === 'leftantisemi') {
-        if (matches.length === 0) rows.push(pick(row, output));
-        continue;
-      }
-      if (kind === 'leftsemi') {
-        if (matches.length > 0) rows.push(pick(row, output));
-        continue;
-      }
-      for (const match of matches) {
-        matchedRight.add(match);
-        if (!rightOnly) rows.push(combine(row, match));
-      }
-      if (matches.length === 0 && (kind === 'leftouter' || kind === 'fullouter')) rows.push(combine(row, undefined));
-    }
-    if (kind === 'rightsemi') for (const row of rightTable.rows) if (matchedRight.has(row)) rows.push(pick(row, output));
-    if (kind === 'rightanti') for (const row of rightTable.rows) if (!matchedRight.has(row)) rows.push(pick(row, output));
-    if (kind === 'rightouter' || kind === 'fullouter') for (const row of rightTable.rows) if (!matchedRight.has(row)) rows.push(combine(undefined, row));
-    return { columns: output, rows };
-  };
-}
-
 /** `to typeof(T)` is a cast, not a conversion: elements of another type become null. */
 function castTo(type: string | undefined): (value: KValue) => KValue {
   switch (type) {
@@ -497,13 +389,14 @@ function expandRow(row: Row, x: Exec, list: readonly ExpandItem[], bagAsArray: b
 
 function expandOptions(node: SyntaxNode, compiler: Compiler) {
   const limitClause = child(node, 'RowLimitClause');
-  const limitValue = limitClause ? Number(textOf(child(limitClause, 'Expression')!)) : Number.POSITIVE_INFINITY;
+  const limitNode = limitClause && child(limitClause, 'RowLimit');
+  const limit = limitNode ? constantNumber(limitNode, compiler) : () => Number.POSITIVE_INFINITY;
   for (const parameter of listChild(node, 'Parameters')) {
     const name = (child(parameter, 'Name') as Kusto.Language.Syntax.NameDeclaration | undefined)?.SimpleName;
     if (name !== 'kind' && name !== 'bagexpansion' && name !== 'with_itemindex') compiler.fail(parameter, `${keyword(node)} ${name}= is not supported by the offline evaluator`);
   }
   const kind = (parameterText(node, 'kind') ?? parameterText(node, 'bagexpansion') ?? 'bag').toLowerCase();
-  return { bagAsArray: kind === 'array', limit: limitValue, indexColumn: parameterText(node, 'with_itemindex') };
+  return { bagAsArray: kind === 'array', limit, indexColumn: parameterText(node, 'with_itemindex') };
 }
 
 function mvExpand(node: SyntaxNode, compiler: Compiler): OperatorFn {
@@ -512,7 +405,8 @@ function mvExpand(node: SyntaxNode, compiler: Compiler): OperatorFn {
   const { bagAsArray, limit, indexColumn } = expandOptions(node, compiler);
   return (x, input) => {
     const rows: Row[] = [];
-    for (const row of input.rows) rows.push(...expandRow(row, x, list, bagAsArray, limit, indexColumn));
+    const most = limit(x);
+    for (const row of input.rows) rows.push(...expandRow(row, x, list, bagAsArray, most, indexColumn));
     return { columns: output, rows };
   };
 }
@@ -530,8 +424,9 @@ function mvApply(node: SyntaxNode, compiler: Compiler): OperatorFn {
   const inputColumns = names(inputColumnsOf(node));
   return (x, input) => {
     const rows: Row[] = [];
+    const most = limit(x);
     for (const row of input.rows) {
-      const expanded = expandRow(row, x, list, bagAsArray, limit, indexColumn);
+      const expanded = expandRow(row, x, list, bagAsArray, most, indexColumn);
       const result = subquery(x, { columns: [...inputColumns, ...list.map((i) => i.name)], rows: expanded });
       for (const inner of result.rows) {
         const out: Row = {};

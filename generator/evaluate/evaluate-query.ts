@@ -62,8 +62,7 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
   };
 
   let main: TableFn | undefined;
-  const statements = listChild(root as SyntaxNode, 'Statements');
-  for (const statement of statements) {
+  function compileStatement(statement: SyntaxNode): TableFn | undefined {
     const kind = kindName(statement);
     if (kind === 'LetStatement') {
       const name = (child(statement, 'Name') as Kusto.Language.Syntax.NameDeclaration | undefined)?.SimpleName ?? '';
@@ -74,12 +73,22 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
       const slot = letFns.length;
       letFns.push(tabular ? (x) => (fn as TableFn)(x, undefined) : (x) => (fn as (row: object, x: Exec) => KValue)({}, x));
       scope.set(name, { slot, tabular });
-    } else if (kind === 'ExpressionStatement') {
+      return undefined;
+    }
+    if (kind === 'ExpressionStatement') {
       if (main) compiler.fail(statement, 'a query with more than one result is not supported by the offline evaluator');
       const expression = child(statement, 'Expression')!;
-      if (!isTabular(expression)) compiler.fail(statement, 'the query must end in a tabular expression');
-      main = compiler.tabular(expression);
-    } else compiler.fail(statement, `the statement ${kind} is not supported by the offline evaluator`);
+      if (!isTabular(expression)) compiler.fail(statement, 'the query must end in a single tabular expression (fork and facet, which give several tables, are not supported by the offline evaluator)');
+      return compiler.tabular(expression);
+    }
+    return compiler.fail(statement, `the statement ${kind} is not supported by the offline evaluator`);
+  }
+  for (const statement of listChild(root as SyntaxNode, 'Statements')) {
+    try {
+      main = compileStatement(statement) ?? main;
+    } catch (error) {
+      throw asEvaluationError(error, 'compiling', position(statement.TextStart));
+    }
   }
   if (!main) throw new EvaluationError('the query has no tabular expression to evaluate');
   const result = main;
@@ -96,7 +105,22 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
           return values.get(slot)!;
         },
       };
-      return result(x, undefined);
+      try {
+        return result(x, undefined);
+      } catch (error) {
+        throw asEvaluationError(error, 'running');
+      }
     },
   };
+}
+
+/**
+ * Anything but an EvaluationError out of the evaluator is a defect of ours, met on a query shape
+ * we did not foresee: it must not take the whole command down, so it becomes an error that the
+ * rule's cases report, saying plainly that the evaluator is at fault, not the query.
+ */
+function asEvaluationError(error: unknown, phase: 'compiling' | 'running', at?: { line: number; column: number }): EvaluationError {
+  if (error instanceof EvaluationError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new EvaluationError(`the offline evaluator failed ${phase} this query (${detail}); the query may be fine, but it cannot be tested offline: please report it with the query`, at?.line, at?.column);
 }

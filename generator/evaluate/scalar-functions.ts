@@ -1,3 +1,7 @@
+import { CALENDAR_FUNCTIONS } from './calendar-functions.js';
+import { IP_FUNCTIONS } from './ip-functions.js';
+import { kustoRegex } from './kusto-regex.js';
+import { TEXT_FUNCTIONS } from './text-functions.js';
 import {
   compare,
   flattenList,
@@ -7,8 +11,10 @@ import {
   parseDateTime,
   parseJsonValue,
   sameValue,
+  setBagValue,
   toKustoString,
   valueKey,
+  type KBag,
   type KValue,
 } from './values.js';
 
@@ -62,6 +68,19 @@ function isEmpty(value: KValue): boolean {
 }
 
 const DAY = 86_400_000;
+
+/** value × 10^digits computed on the decimal text, so that 2.15 shifted by 1 is 21.5, not 21.499999999999996. */
+function shiftDecimal(value: number, digits: number): number {
+  const [mantissa, exponent = '0'] = String(value).split('e');
+  return Number(`${mantissa}e${Number(exponent) + digits}`);
+}
+
+/** bag_pack(key1, value1, key2, value2, ...): a property bag; a later key replaces an earlier one. */
+function packBag(args: KValue[]): KValue {
+  const bag: KBag = {};
+  for (let i = 0; i + 1 < args.length; i += 2) setBagValue(bag, toKustoString(args[i]!), args[i + 1]!);
+  return bag;
+}
 
 /** datetime_diff counts the period boundaries crossed between the two times, as Kusto does. */
 function datetimeDiff(part: string, left: KDateTime, right: KDateTime): number | null {
@@ -134,6 +153,15 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
     if (typeof value === 'number' && typeof size === 'number') return size > 0 ? Math.floor(value / size) * size : null;
     return null;
   }),
+  /** Half away from zero at the given decimal digits (negative: tens, hundreds), in decimal, not binary. */
+  round: fn(1, 2, ([value, precision]) => {
+    const digits = precision === undefined ? 0 : precision;
+    if (typeof value !== 'number' || typeof digits !== 'number' || !Number.isFinite(value)) return null;
+    const p = Math.trunc(digits);
+    const shifted = Math.round(shiftDecimal(Math.abs(value), p));
+    return Math.sign(value) * shiftDecimal(shifted, -p) || 0;
+  }),
+  floor: fn(2, 2, (args, now) => SCALAR_FUNCTIONS['bin']!.call(args, now)),
   datetime_diff: fn(3, 3, ([part, left, right]) => {
     const a = toDateTime(left ?? null);
     const b = toDateTime(right ?? null);
@@ -175,16 +203,18 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
   }),
   trim: fn(2, 2, ([pattern, source]) => {
     const re = toKustoString(pattern ?? null);
-    return toKustoString(source ?? null).replace(new RegExp(`^(?:${re})+|(?:${re})+$`, 'g'), '');
+    return toKustoString(source ?? null).replace(kustoRegex(`^(?:${re})+|(?:${re})+$`, 'g'), '');
   }),
-  trim_start: fn(2, 2, ([pattern, source]) => toKustoString(source ?? null).replace(new RegExp(`^(?:${toKustoString(pattern ?? null)})+`), '')),
-  trim_end: fn(2, 2, ([pattern, source]) => toKustoString(source ?? null).replace(new RegExp(`(?:${toKustoString(pattern ?? null)})+$`), '')),
+  trim_start: fn(2, 2, ([pattern, source]) => toKustoString(source ?? null).replace(kustoRegex(`^(?:${toKustoString(pattern ?? null)})+`), '')),
+  trim_end: fn(2, 2, ([pattern, source]) => toKustoString(source ?? null).replace(kustoRegex(`(?:${toKustoString(pattern ?? null)})+$`), '')),
   indexof: fn(2, 2, ([source, lookup]) => toKustoString(source ?? null).indexOf(toKustoString(lookup ?? null))),
   parse_json: fn(1, 1, ([value]) => parseJsonValue(value ?? null)),
   todynamic: fn(1, 1, ([value]) => parseJsonValue(value ?? null)),
   bag_keys: fn(1, 1, ([value]) => (value !== undefined && isBag(value) ? Object.keys(value) : null)),
   array_length: fn(1, 1, ([value]) => asArray(value ?? null)?.length ?? null),
   pack_array: fn(0, 64, (args) => args),
+  bag_pack: fn(2, 128, packBag),
+  pack: fn(2, 128, packBag),
   array_concat: fn(1, 64, (args) => (args.every(Array.isArray) ? args.flat() : null)),
   set_has_element: fn(2, 2, ([set, value]) => {
     const array = asArray(set ?? null);
@@ -229,4 +259,7 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
     const scale = unit[part.toLowerCase()];
     return scale === undefined ? null : new KDateTime(d.ms + amount * scale);
   }),
+  ...CALENDAR_FUNCTIONS,
+  ...IP_FUNCTIONS,
+  ...TEXT_FUNCTIONS,
 };

@@ -27,6 +27,11 @@ export function isBag(value: KValue): value is KBag {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof KDateTime) && !(value instanceof KTimespan);
 }
 
+/** Sets a bag's own property, even for keys such as "__proto__" that plain assignment would not. */
+export function setBagValue(bag: KBag, key: string, value: KValue): void {
+  Object.defineProperty(bag, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Where treats null as false; so does every boolean operator's input. */
 export function truthy(value: KValue): boolean {
   return value === true;
@@ -54,6 +59,15 @@ export function parseTimespanLiteral(text: string): KTimespan | undefined {
               ? MS.m
               : MS.s;
   return new KTimespan(amount * scale);
+}
+
+/** [-][d.]hh:mm[:ss[.fffffff]]: the clock form of a timespan, as Kusto prints and reads it. */
+export function parseClockTimespan(text: string): KTimespan | undefined {
+  const match = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, minus, days = '0', hours, minutes, seconds = '0', fraction = ''] = match;
+  const ms = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Number(`0.${fraction || '0'}`) * 1000;
+  return new KTimespan(minus ? -ms : ms);
 }
 
 /**

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../generator/evaluate/evaluate-query.js';
 import { EvaluationError } from '../../generator/evaluate/evaluation-error.js';
-import { tableFromRecords } from '../../generator/evaluate/input-rows.js';
-import type { Table } from '../../generator/evaluate/table.js';
 import { resultRows } from '../../generator/rule-tests/rule-cases.js';
-import { LOG_ANALYTICS_TABLES } from '../../generator/validate/kusto-schema.js';
+import { NOW, run, value } from '../helpers/evaluate.js';
 import { sharedGlobals } from '../helpers/harness.js';
 
 // Expected values follow Kusto's documentation (learn.microsoft.com/kusto/query): each test
 // states the documented behaviour it pins down.
-const NOW = Date.parse('2026-11-20T10:00:00Z');
-
-function run(query: string, tables: Record<string, Record<string, unknown>[]> = {}, now = NOW): Record<string, unknown>[] {
-  const input = new Map<string, Table>(Object.entries(tables).map(([name, records]) => [name, tableFromRecords(records, LOG_ANALYTICS_TABLES[name] ?? [], name)]));
-  return resultRows(compileQuery(query, sharedGlobals()).run({ tables: input, now })).rows;
-}
-
-/** The value of one scalar expression. */
-function value(expression: string): unknown {
-  return run(`print v = ${expression}`)[0]!['v'];
-}
 
 describe('string operators', () => {
   it('has matches whole terms, case-insensitively', () => {
