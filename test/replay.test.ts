@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, runCli, tempDir } from './helpers/harness.js';
@@ -69,6 +69,113 @@ describe('replay over real exported records', () => {
     expect(run.stdout).toMatch(/actions-by-account\s+fires, 4 rows/);
     expect(run.stdout).toContain('AccountUPN=pgustavo@simulandlabs.com');
     expect(run.stdout).toContain('1 of 9 enabled rules fire');
+  });
+});
+
+interface HistoryJson {
+  from: string;
+  until: string;
+  records: Record<string, number>;
+  rules: Record<string, { every: string; lookBack: string; runs: number; error?: string; alerts: { at: string; rows: Record<string, unknown>[] }[] }>;
+}
+
+async function historyJson(args: string[]): Promise<HistoryJson> {
+  const run = await runCli(['replay', ...args, '--history', '--format', 'json']);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as HistoryJson;
+}
+
+interface RawSignin {
+  TimeGenerated: string;
+  UserPrincipalName: string;
+  ResultType: string;
+}
+
+/** demo's successful sign-ins in the raw export, counted without the evaluator. */
+async function demoSuccesses(): Promise<number[]> {
+  const raw = JSON.parse(await readFile(SIGNINS, 'utf8')) as RawSignin[];
+  return raw.filter((r) => r.UserPrincipalName === 'demo@seccxp.ninja' && r.ResultType === '0').map((r) => Date.parse(`${r.TimeGenerated}Z`));
+}
+
+describe('replay --history: time passes over the whole export', () => {
+  it('every real successful sign-in of the account raises exactly one alert, at the run after it', async () => {
+    const result = await historyJson(['--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`]);
+    const rule = result.rules['signin-success']!;
+    expect(rule).toMatchObject({ every: '5m', lookBack: '5m' });
+    const successes = await demoSuccesses();
+    expect(successes.length).toBeGreaterThan(10);
+    // 5-minute runs over 5-minute windows: each sign-in is in one alert, of the first run at or after it.
+    const expectedRuns = new Map<number, number>();
+    for (const t of successes) {
+      const run = Math.ceil(t / 300_000) * 300_000;
+      expectedRuns.set(run, (expectedRuns.get(run) ?? 0) + 1);
+    }
+    expect(rule.alerts.map((a) => [Date.parse(a.at), a.rows.length])).toEqual([...expectedRuns].sort(([a], [b]) => a - b));
+    for (const alert of rule.alerts) {
+      for (const row of alert.rows) {
+        const t = Date.parse(String(row['TimeGenerated']));
+        expect(t > Date.parse(alert.at) - 300_000 && t <= Date.parse(alert.at)).toBe(true);
+      }
+    }
+    // The single run as of the newest record sees none of them: history is what finds them.
+    const single = await replayJson(['--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`]);
+    expect(single.rules['signin-success']!.fired).toBe(false);
+    expect(result.from).toBe('2020-05-20T07:06:01.7350000Z');
+    expect(result.until).toBe('2020-05-20T19:51:40.1110000Z');
+    expect(rule.runs).toBe((Math.ceil(Date.parse('2020-05-20T19:51:40.111Z') / 300_000) - Math.ceil(Date.parse('2020-05-20T07:06:01.735Z') / 300_000)) + 1);
+  });
+
+  it('a scheduled run that looks back further than its frequency reports an event in every run that sees it', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'accounts.yaml');
+    const base = await readFile(REAL_USERS, 'utf8');
+    await writeFile(manifest, `${base}rules:\n  signin-success:\n    kind: scheduled\n    queryFrequency: 1h\n    queryPeriod: 3h\n`);
+    const result = await historyJson(['--manifest', manifest, '--events', `SigninLogs=${SIGNINS}`]);
+    const rule = result.rules['signin-success']!;
+    expect(rule).toMatchObject({ every: '1h', lookBack: '3h' });
+    const successes = await demoSuccesses();
+    const hour = 3_600_000;
+    const expected = [];
+    for (let at = Math.ceil(Date.parse(result.from) / hour) * hour; at <= Math.ceil(Date.parse(result.until) / hour) * hour; at += hour) {
+      const seen = successes.filter((t) => t > at - 3 * hour && t <= at).length;
+      if (seen > 0) expected.push([at, seen]);
+    }
+    expect(expected.length).toBeGreaterThan(1);
+    expect(rule.alerts.map((a) => [Date.parse(a.at), a.rows.length])).toEqual(expected);
+  });
+
+  it('runs with no records count too: a rule that fires on silence fires in them', async () => {
+    const dir = await tempDir();
+    const rules = join(dir, 'rules');
+    await mkdir(rules);
+    const template = (await readFile(join(FIXTURES, 'rules-good', 'demo-signin.yaml'), 'utf8'))
+      .replace('id: demo-signin', 'id: demo-silence')
+      .replace('kind: nrt', 'kind: scheduled')
+      .replace('queryFrequency: 5m', 'queryFrequency: 1h')
+      .replace('queryPeriod: 5m', 'queryPeriod: 1h')
+      .replace('triggerOperator: gt', 'triggerOperator: eq');
+    await writeFile(join(rules, 'demo-silence.yaml'), template);
+    const result = await historyJson(['--manifest', REAL_USERS, '--rules', rules, '--events', `SigninLogs=${SIGNINS}`]);
+    const rule = result.rules['demo-silence']!;
+    const successes = await demoSuccesses();
+    const hour = 3_600_000;
+    const quiet = [];
+    for (let at = Math.ceil(Date.parse(result.from) / hour) * hour; at <= Math.ceil(Date.parse(result.until) / hour) * hour; at += hour) {
+      if (!successes.some((t) => t > at - hour && t <= at)) quiet.push(at);
+    }
+    expect(rule.runs).toBe(13);
+    expect(quiet.length).toBeGreaterThan(5);
+    expect(rule.alerts.map((a) => Date.parse(a.at))).toEqual(quiet);
+  });
+
+  it('prints each alert with its time and rows, and a closing count', async () => {
+    const run = await runCli(['replay', '--manifest', REAL_USERS, '--events', `AuditLogs=${AUDIT}`, '--history']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('replay of every scheduled run from 2021-08-02T13:25:12.2460000Z to 2021-08-02T13:29:25.9830000Z over 4 AuditLogs records');
+    expect(run.stdout).toMatch(/actions-by-account\s+1 alert\s+1 runs, every 5m over the last 5m\n\s+2021-08-02T13:30:00.0000000Z {2}4 rows/);
+    expect(run.stdout).toMatch(/signin-success\s+silent/);
+    expect(run.stdout).toContain('1 of 9 enabled rules would have raised 1 alert');
   });
 });
 

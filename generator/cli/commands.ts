@@ -42,6 +42,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'concurrency', type: 'string', arg: 'N', description: 'workspaces worked on at once, 1 to 64 (default 8)' },
   { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)', example: '--events SigninLogs=signins.json' },
   { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's clock (ISO 8601); default: the newest TimeGenerated of the records" },
+  { name: 'history', type: 'boolean', description: 'replay every scheduled run from the oldest record to the newest (or --now), listing each alert' },
   { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN', description: 'a break-glass account: its object id and user principal name (repeatable; two or more)' },
   { name: 'group', type: 'string', arg: 'OBJECTID=NAME', description: 'the Conditional Access exclusion group: object id and display name' },
   { name: 'email', type: 'string', multiple: true, arg: 'ADDRESS', description: 'who is told by e-mail (repeatable)' },
@@ -131,10 +132,15 @@ accounts, once with the accounts inline and once from the watchlist. No network.
     name: 'replay',
     summary: 'run every enabled rule over exported log records and show what fires',
     details: `Evaluates each enabled rule over its own look-back window, as of the newest record (or --now), on
-the offline KQL evaluator. Records: a JSON array of rows, a Log Analytics API response, or CSV.`,
-    options: [...BUILD, 'events', 'now', 'format'],
+the offline KQL evaluator. With --history, time passes instead: each rule runs every queryFrequency
+from the oldest record on, and every alert it would have raised is listed with its time and rows.
+Records: a JSON array of rows, a Log Analytics API response, or CSV.`,
+    options: [...BUILD, 'events', 'now', 'history', 'format'],
     required: ['manifest', 'events'],
-    examples: ['breakglass replay --manifest accounts.yaml --events SigninLogs=signins.json --events AuditLogs=audit.csv --format json'],
+    examples: [
+      'breakglass replay --manifest accounts.yaml --events SigninLogs=signins.json --events AuditLogs=audit.csv --format json',
+      'breakglass replay --manifest accounts.yaml --events SigninLogs=last-14-days.json --history',
+    ],
   },
   {
     name: 'preview',

@@ -13,3 +13,11 @@ export function isoDuration(text: string): string {
   if (minutes % 60 === 0) return `PT${minutes / 60}H`;
   return `PT${minutes}M`;
 }
+
+/** Milliseconds as the rule YAML writes a duration: 5m, 1h, 14d. */
+export function durationText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
