@@ -1,6 +1,7 @@
 import { AGGREGATES, beats, type Accumulator } from './aggregates.js';
 import type { Compiler, Exec, ScalarFn, TableFn } from './compiler.js';
 import { join, lookup } from './compile-join.js';
+import { parseOperator } from './compile-parse.js';
 import { columnsOf, emptyValue, inputColumnsOf, keyword, names, parameterText, pick, type OperatorFn } from './operator-helpers.js';
 import { child, kindName, listChild, textOf, tokenText, type SyntaxNode } from './syntax.js';
 import type { Row, Table } from './table.js';
@@ -87,6 +88,9 @@ function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return join(node, compiler);
     case 'LookupOperator':
       return lookup(node, compiler);
+    case 'ParseOperator':
+    case 'ParseWhereOperator':
+      return parseOperator(node, compiler);
     case 'MvExpandOperator':
       return mvExpand(node, compiler);
     case 'MvApplyOperator':

@@ -71,21 +71,40 @@ export function parseClockTimespan(text: string): KTimespan | undefined {
 }
 
 /**
- * Kusto accepts ISO 8601 and a few looser forms; a datetime without a zone is UTC. Fractions
- * beyond milliseconds (exports carry 7 digits) are cut, not rounded.
+ * Kusto accepts ISO 8601 and a few looser forms: here also the US form that logs and `parse`
+ * meet (02/17/2016 08:40:01, with AM/PM or not). A datetime without a zone is UTC. Fractions
+ * beyond milliseconds (exports carry 7 digits) are cut, not rounded. An impossible date (month
+ * 13, February 30) is null, not rolled over.
  */
 export function parseDateTime(text: string): KDateTime | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
-  if (!match) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
-  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  if (zone && zone.toUpperCase() !== 'Z') {
+  const trimmed = text.trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(trimmed);
+  if (iso) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = iso;
+    const time = utc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), fraction);
+    if (time === null || !zone || zone.toUpperCase() === 'Z') return time === null ? null : new KDateTime(time);
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    return new KDateTime(time - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000);
   }
-  return Number.isNaN(time) ? null : new KDateTime(time);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(AM|PM)?)?$/i.exec(trimmed);
+  if (!us) return null;
+  const [, mo, d, y, h = '0', mi = '0', s = '0', fraction = '', half] = us;
+  let hour = Number(h);
+  if (half) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half.toUpperCase() === 'PM' ? 12 : 0);
+  }
+  const time = utc(Number(y), Number(mo), Number(d), hour, Number(mi), Number(s), fraction);
+  return time === null ? null : new KDateTime(time);
+}
+
+/** Milliseconds since the epoch of a UTC calendar time; null when a part is out of range. */
+function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, fraction: string): number | null {
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, Number(fraction.padEnd(3, '0').slice(0, 3)));
+  const date = new Date(time);
+  const valid = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return valid ? time : null;
 }
 
 /** Kusto prints datetimes with seven fractional digits and a Z. */

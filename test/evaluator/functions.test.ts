@@ -141,6 +141,51 @@ describe('operators that Sentinel content uses often', () => {
   });
 });
 
+describe('parse and parse-where', () => {
+  const EVENT = '"Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)"';
+  it('reads the documented example: strings up to the next delimiter, typed longs and dates, * skipping', () => {
+    const rows = run(
+      `datatable(EventText:string)[${EVENT}] | parse EventText with * "resourceName=" resourceName ", totalSlices=" totalSlices:long * "sliceNumber=" sliceNumber:long * "lockTime=" lockTime ", releaseTime=" releaseTime:date "," * "previousLockTime=" previousLockTime:date ")" * | project-away EventText`,
+    );
+    expect(rows).toEqual([
+      { resourceName: 'PipelineScheduler', totalSlices: 27, sliceNumber: 23, lockTime: '02/17/2016 08:40:01', releaseTime: '2016-02-17T08:40:01.0000000Z', previousLockTime: '2016-02-17T08:39:01.0000000Z' },
+    ]);
+  });
+  it('the last column takes the rest of the text; a user agent splits at its delimiters', () => {
+    expect(run('print UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64)" | parse UA with * "(" Os "; " Rest | project Os, Rest')).toEqual([{ Os: 'Windows NT 10.0', Rest: 'Win64; x64)' }]);
+  });
+  it('a text that does not match keeps its row with empty columns; parse-where drops it', () => {
+    const T = 'datatable(S:string)["n=5", "none"]';
+    expect(run(`${T} | parse S with "n=" N:long | project S, N`)).toEqual([
+      { S: 'n=5', N: 5 },
+      { S: 'none', N: null },
+    ]);
+    expect(run(`${T} | parse-where S with "n=" N:long | project S, N`)).toEqual([{ S: 'n=5', N: 5 }]);
+  });
+  it('a value not of its type fails the whole match, except with kind=relaxed', () => {
+    const T = 'datatable(S:string)["a=x;b=ok"]';
+    expect(run(`${T} | parse S with "a=" A:datetime ";b=" B | project A, B`)).toEqual([{ A: null, B: '' }]);
+    expect(run(`${T} | parse kind=relaxed S with "a=" A:datetime ";b=" B | project A, B`)).toEqual([{ A: null, B: 'ok' }]);
+  });
+  it('kind=regex reads the delimiters as regular expressions, with flags', () => {
+    expect(run('print S = "User=ADMIN id=42" | parse kind=regex flags=i S with "user=" Who " +ID=" Id:long | project Who, Id')).toEqual([{ Who: 'ADMIN', Id: 42 }]);
+  });
+  it('a plain-text delimiter is never a regular expression', () => {
+    expect(run('print S = "a.b" | parse S with "a" "." Rest | project Rest')).toEqual([{ Rest: 'b' }]);
+    expect(run('print S = "axb" | parse S with "a" "." Rest | project Rest')).toEqual([{ Rest: '' }]);
+  });
+});
+
+describe('datetimes in text', () => {
+  it('reads ISO 8601 and the US form, and refuses impossible dates', () => {
+    expect(value('todatetime("2016-02-17T08:40:01+02:00")')).toBe('2016-02-17T06:40:01.0000000Z');
+    expect(value('todatetime("02/17/2016 08:40:01")')).toBe('2016-02-17T08:40:01.0000000Z');
+    expect(value('todatetime("2/7/2016 8:40 PM")')).toBe('2016-02-07T20:40:00.0000000Z');
+    expect(value('todatetime("2016-13-01")')).toBeNull();
+    expect(value('todatetime("2015-02-29")')).toBeNull();
+  });
+});
+
 describe('a query shape the evaluator does not know fails that query only, with a clear message', () => {
   it('fork and facet, which give several tables, are named', () => {
     expect(() => run('datatable(A:int)[1] | fork (count) (take 1)')).toThrow(/fork and facet/);
