@@ -22,11 +22,25 @@ describe('preview page, as text', () => {
   it('is written for the example, summarised on stdout, and byte-identical on a second run', async () => {
     const first = await preview(EXAMPLE_MANIFEST);
     expect(first.code, first.stdout).toBe(0);
-    expect(first.stdout).toMatch(/^wrote .*preview\/index\.html: 5 workbook queries over \d+ test rows, 9 rules, 102 case runs \(all passed or skipped\)$/m);
+    expect(first.stdout).toMatch(/^wrote .*preview\/index\.html: 5 workbook queries over \d+ test rows and \d+ incidents they raise, 9 rules, 102 case runs \(all passed or skipped\)$/m);
     const second = await preview(EXAMPLE_MANIFEST);
     expect(second.html).toBe(first.html);
     // Self-contained: no script, no external reference.
     expect(first.html).not.toMatch(/<script|<link|src=|https?:\/\//i);
+  });
+
+  it('shows the incidents the rules raise over the test rows, each found by the workbook through its rule id', async () => {
+    const page = await preview(EXAMPLE_MANIFEST);
+    const raised = Number(/and (\d+) incidents they raise/.exec(page.stdout)?.[1]);
+    expect(raised).toBeGreaterThan(5);
+    const section = page.html.slice(page.html.indexOf('id="wb-incidents"'));
+    const body = section.slice(0, section.indexOf('</section>'));
+    // Every simulated incident passed the workbook's filter on our rules' ids.
+    expect(body).toContain(`${raised} rows`);
+    expect((body.match(/<tr>/g) ?? []).length - 1).toBe(Math.min(raised, 50));
+    // Titles are the rules' alert titles with the alert's values, e.g. the sign-in rule's.
+    expect(body).toMatch(/Break-glass account bg-emergency-0[12]@contoso\.onmicrosoft\.com signed in from [0-9.]+/);
+    expect(body).not.toContain('{{');
   });
 
   it('escapes every manifest value: a hostile display name stays text', async () => {
@@ -105,6 +119,7 @@ describe('preview page, in headless Chromium', () => {
     expect(await lastSignIn.count()).toBe(2);
     expect(await tab.locator('#wb-last-signin td.overdue').allTextContents()).toEqual(['Test overdue']);
     expect(await tab.locator('#wb-audit-changes tbody tr').count()).toBeGreaterThan(5);
+    expect(await tab.locator('#wb-incidents tbody tr').count()).toBeGreaterThan(5);
     expect(await tab.locator('section.rule').count()).toBe(9);
     expect(await tab.locator('section.rule .badge.failed').count()).toBe(0);
     // Collapsed query text opens on a click.

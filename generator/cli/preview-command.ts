@@ -36,7 +36,7 @@ export async function runPreview(io: PreviewIo, manifest: Manifest, catalog: Cat
   const brokenQueries = queries.filter((s) => s.error !== undefined);
   const colors: Colors = colorsFor(io.stdout);
   io.stdout.write(
-    `wrote ${displayPath(io.cwd, file)}: ${queries.length} workbook queries over ${Object.values(data.rowCounts).reduce((a, b) => a + b, 0)} test rows, ${data.rules.length} rules, ${runs.length} case runs` +
+    `wrote ${displayPath(io.cwd, file)}: ${queries.length} workbook queries over ${Object.values(data.rowCounts).reduce((a, b) => a + b, 0) - data.simulatedIncidents} test rows and ${data.simulatedIncidents} incidents they raise, ${data.rules.length} rules, ${runs.length} case runs` +
       ` (${failedCases > 0 ? colors.red(`${failedCases} failed`) : 'all passed or skipped'})\n`,
   );
   for (const s of brokenQueries) io.stdout.write(`  ${colors.red('error')} workbook ${s.item.name}: ${s.error}\n`);

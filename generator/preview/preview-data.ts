@@ -1,7 +1,8 @@
 /**
  * What the preview page shows, computed without I/O: the rules' test rows become one small
- * workspace, the workbook's queries run over it on the offline evaluator, and every rule carries
- * its cases' outcomes. The clock is the newest test row, so the page is the same on every run.
+ * workspace (with the incidents the rules raise over it), the workbook's queries run over it on
+ * the offline evaluator, and every rule carries its cases' outcomes. The clock is the newest row,
+ * so the page is the same on every run.
  */
 import type { Catalog } from '../catalog/rule-template.js';
 import { compileQuery } from '../evaluate/evaluate-query.js';
@@ -18,6 +19,7 @@ import { watchlistTables } from '../rule-tests/watchlist-tables.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
 import type { RenderedWorkbookQuery } from '../workbook/render-workbook.js';
 import type { WorkbookItemTemplate, WorkbookTemplate } from '../workbook/workbook-template.js';
+import { simulatedIncidents } from './simulated-incidents.js';
 
 export interface PreviewSection {
   item: WorkbookItemTemplate;
@@ -42,6 +44,8 @@ export interface PreviewData {
   now: number;
   /** Rows per table in the preview workspace. */
   rowCounts: Record<string, number>;
+  /** SecurityIncident rows made from the alerts the rules raise over the test rows. */
+  simulatedIncidents: number;
   sections: PreviewSection[];
   rules: PreviewRule[];
 }
@@ -68,6 +72,13 @@ export function previewData(input: PreviewInput): PreviewData {
     }
   }
   const tables = mergeTables(parts);
+  let simulated = 0;
+  if (!tables.get('SecurityIncident')?.rows.length) {
+    const incidents = simulatedIncidents(input.rules, manifest, tables, globals, input.schemas);
+    tables.set('SecurityIncident', incidents);
+    simulated = incidents.rows.length;
+  }
+  // An incident comes from the scheduled run after its rows, a few minutes past the newest row.
   const now = newestTime(tables) ?? 0;
   const from = oldestTime(tables) ?? now;
   const watchlists = watchlistTables(manifest);
@@ -87,7 +98,7 @@ export function previewData(input: PreviewInput): PreviewData {
   const cases = testRules(manifest, input.catalog, globals, input.schemas);
   const rules = input.rules.map((rule) => ({ rule, cases: cases.filter((c) => c.ruleId === rule.id) }));
   const rowCounts = Object.fromEntries([...tables].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => [name, t.rows.length]));
-  return { manifest, workbook: input.workbook, from, now, rowCounts, sections, rules };
+  return { manifest, workbook: input.workbook, from, now, rowCounts, simulatedIncidents: simulated, sections, rules };
 }
 
 function oldestTime(tables: ReadonlyMap<string, Table>): number | undefined {

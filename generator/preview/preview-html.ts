@@ -146,7 +146,7 @@ export function previewHtml(data: PreviewData): string {
 <p>${data.manifest.accounts.length} account${data.manifest.accounts.length === 1 ? '' : 's'} · ${data.rules.length} rules · case runs: ${passed} passed, ${failed} failed, ${skipped} skipped</p>
 </header>
 <main>
-<p>The workbook below ran on the offline evaluator over the rules' test rows (${counts}), from ${time(data.from)} to ${time(data.now)}. These are test rows, not your tenant's logs.</p>
+<p>The workbook below ran on the offline evaluator over the rules' test rows (${counts}), from ${time(data.from)} to ${time(data.now)}. These are test rows, not your tenant's logs.${data.simulatedIncidents > 0 ? ` The ${data.simulatedIncidents} SecurityIncident rows are the incidents the rules raise over them, run by run as time passes (one per alert, as the automation rule leaves them: New, unassigned).` : ''}</p>
 <ul class="accounts">${accounts}</ul>
 <h2 id="workbook">Workbook: ${escapeHtml(data.workbook.displayName)}</h2>
 ${data.sections.map(section).filter((s) => s !== '').join('\n')}
