@@ -51,6 +51,17 @@ describe('breakglass init', () => {
     expect(validate.code).toBe(0);
   });
 
+  it('writes an account that holds another privileged role from OBJECTID=UPN=ROLE', async () => {
+    const dir = await tempDir();
+    const flags = [...FLAGS];
+    flags[3] = `${A2}=bg-02@contoso.onmicrosoft.com=Privileged Role Administrator`;
+    const run = await runCli(['init', ...flags], dir, { newGuid: () => NAMESPACE });
+    expect(run.code, run.stderr).toBe(0);
+    const manifest = parse(await readFile(join(dir, 'accounts.yaml'), 'utf8')) as { accounts: Record<string, unknown>[] };
+    expect(manifest.accounts[1]).toMatchObject({ userPrincipalName: 'bg-02@contoso.onmicrosoft.com', kind: 'privileged-role', role: 'Privileged Role Administrator' });
+    expect((await runCli(['validate', '--manifest', 'accounts.yaml'], dir)).code).toBe(0);
+  });
+
   it('refuses to overwrite a file without --force, and leaves it as it was', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'accounts.yaml'), 'mine\n');
@@ -67,13 +78,14 @@ describe('breakglass init', () => {
     const dir = await tempDir();
     const run = await runCli(['init', '--manifest', 'sub/a.yaml', '--email', 'soc@contoso.com'], dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('init needs --account OBJECTID=UPN (two or more), --group OBJECTID=NAME, --workspace-id RESOURCE-ID');
+    expect(run.stderr).toContain('init needs --account OBJECTID=UPN[=ROLE] (two or more), --group OBJECTID=NAME, --workspace-id RESOURCE-ID');
     await expect(readFile(join(dir, 'sub', 'a.yaml'))).rejects.toThrow(/ENOENT/);
   });
 
   it.each([
     [['--account', 'not-a-guid=bg@contoso.com'], "--account not-a-guid=bg@contoso.com: 'not-a-guid' is not an object id"],
-    [['--account', A1], '--account 34BBDE15-5585-4333-A9D6-FD1B529AB024: expected OBJECTID=UPN'],
+    [['--account', A1], '--account 34BBDE15-5585-4333-A9D6-FD1B529AB024: expected OBJECTID=UPN or OBJECTID=UPN=ROLE'],
+    [['--account', `${A1}=bg-01@contoso.onmicrosoft.com=`], `--account ${A1}=bg-01@contoso.onmicrosoft.com=: expected OBJECTID=UPN=ROLE`],
     [['--sms', '4255550100'], '--sms 4255550100: expected +COUNTRYCODE-NUMBER'],
     [['--email', 'soc at contoso'], '--email soc at contoso: not an e-mail address'],
     [['--workspace-id', 'law-sentinel'], '--workspace-id law-sentinel: expected /subscriptions/'],
@@ -89,7 +101,7 @@ describe('breakglass init', () => {
 
   it('asks for what the flags leave out, asks again after a wrong answer, and stops at an empty account', async () => {
     const dir = await tempDir();
-    const answers = [A1, 'bg-01@contoso.onmicrosoft.com', 'nope', A2, 'bg-02@contoso.onmicrosoft.com', '', GROUP, 'CA-Exclusion', 'soc@contoso.com, it@contoso.com', '', WORKSPACE, ''];
+    const answers = [A1, 'bg-01@contoso.onmicrosoft.com', '', 'nope', A2, 'bg-02@contoso.onmicrosoft.com', 'Privileged Role Administrator', '', GROUP, 'CA-Exclusion', 'soc@contoso.com, it@contoso.com', '', WORKSPACE, ''];
     const questions: string[] = [];
     const prompt = async (question: string): Promise<string> => {
       questions.push(question);
@@ -102,8 +114,11 @@ describe('breakglass init', () => {
     expect(answers).toEqual([]);
     expect(run.stderr).toContain("'nope' is not an object id");
     expect(questions.filter((q) => q.includes('account 2 object id'))).toHaveLength(2);
-    const manifest = parse(await readFile(join(dir, 'team', 'accounts.yaml'), 'utf8')) as { accounts: unknown[]; notifications: unknown; tenantId?: string };
-    expect(manifest.accounts).toHaveLength(2);
+    const manifest = parse(await readFile(join(dir, 'team', 'accounts.yaml'), 'utf8')) as { accounts: Record<string, unknown>[]; notifications: unknown; tenantId?: string };
+    expect(manifest.accounts.map((a) => [a['kind'], a['role']])).toEqual([
+      ['global-admin', undefined],
+      ['privileged-role', 'Privileged Role Administrator'],
+    ]);
     expect(manifest.notifications).toEqual({ email: [{ address: 'soc@contoso.com' }, { address: 'it@contoso.com' }] });
     expect(manifest.tenantId).toBeUndefined();
     expect((await runCli(['validate', '--manifest', 'team/accounts.yaml'], dir)).code).toBe(0);

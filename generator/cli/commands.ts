@@ -43,7 +43,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)', example: '--events SigninLogs=signins.json' },
   { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's clock (ISO 8601); default: the newest TimeGenerated of the records" },
   { name: 'history', type: 'boolean', description: 'replay every scheduled run from the oldest record to the newest (or --now), listing each alert' },
-  { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN', description: 'a break-glass account: its object id and user principal name (repeatable; two or more)' },
+  { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN[=ROLE]', description: 'a break-glass account: its object id, user principal name and, unless it is a Global Administrator, its role (repeatable; two or more)' },
   { name: 'group', type: 'string', arg: 'OBJECTID=NAME', description: 'the Conditional Access exclusion group: object id and display name' },
   { name: 'email', type: 'string', multiple: true, arg: 'ADDRESS', description: 'who is told by e-mail (repeatable)' },
   { name: 'sms', type: 'string', multiple: true, arg: '+CC-NUMBER', description: 'who is told by SMS: country code and number, e.g. +1-4255550100 (repeatable)' },

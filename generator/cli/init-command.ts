@@ -89,7 +89,8 @@ async function collect(flags: InitFlags, io: InitIo): Promise<InitAnswers> {
           const objectId = await ask(`  account ${n} object id${optional ? ' (empty when done)' : ''}: `, (a) => (optional && a === '' ? '' : readObjectId(a)));
           if (objectId === '') break;
           const upn = await ask(`  account ${n} user principal name: `, readUpn);
-          accounts.push({ objectId, userPrincipalName: upn, kind: 'global-admin' });
+          const role = await ask(`  account ${n} role (empty for Global Administrator): `, (a) => a.trim());
+          accounts.push(role === '' ? { objectId, userPrincipalName: upn, kind: 'global-admin' } : { objectId, userPrincipalName: upn, kind: 'privileged-role', role });
         }
       }
       if (!exclusionGroup) {

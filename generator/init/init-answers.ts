@@ -54,11 +54,18 @@ export function readUpn(text: string): string {
   return text;
 }
 
+/** `OBJECTID=UPN` for a Global Administrator; `OBJECTID=UPN=ROLE` for an account that holds another privileged role. */
 export function readAccount(value: string): ManifestAccount {
-  const [objectId, userPrincipalName] = splitPair('account', value, 'OBJECTID=UPN, e.g. 34bbde15-5585-4333-a9d6-fd1b529ab024=bg-01@contoso.onmicrosoft.com');
+  const [objectId, rest] = splitPair('account', value, 'OBJECTID=UPN or OBJECTID=UPN=ROLE, e.g. 34bbde15-5585-4333-a9d6-fd1b529ab024=bg-01@contoso.onmicrosoft.com');
+  // A UPN has no '=', so a second one starts the role.
+  const at = rest.indexOf('=');
+  const userPrincipalName = at < 0 ? rest : rest.slice(0, at).trim();
+  const role = at < 0 ? undefined : rest.slice(at + 1).trim();
+  if (role === '') throw new InitInputError(`--account ${value}: expected OBJECTID=UPN=ROLE, the role after the second '='`);
   if (!isGuid(objectId)) throw new InitInputError(`--account ${value}: '${objectId}' is not an object id (a GUID)`);
   if (!UPN.test(userPrincipalName)) throw new InitInputError(`--account ${value}: '${userPrincipalName}' is not a user principal name (name@domain, letters, digits and ' . - _ ! # ^ ~ before the @)`);
-  return { objectId: objectId.toLowerCase(), userPrincipalName, kind: 'global-admin' };
+  const account = { objectId: objectId.toLowerCase(), userPrincipalName };
+  return role === undefined ? { ...account, kind: 'global-admin' } : { ...account, kind: 'privileged-role', role };
 }
 
 export function readGroup(value: string): ExclusionGroup {
@@ -96,7 +103,7 @@ export function readTenantId(value: string): string {
 /** The flags that are still needed, for the message when nobody can be asked. */
 export function missingFlags(flags: InitFlags): string[] {
   const missing: string[] = [];
-  if (flags.accounts.length === 0) missing.push('--account OBJECTID=UPN (two or more)');
+  if (flags.accounts.length === 0) missing.push('--account OBJECTID=UPN[=ROLE] (two or more)');
   if (flags.group === undefined) missing.push('--group OBJECTID=NAME');
   if (flags.emails.length === 0) missing.push('--email ADDRESS');
   if (flags.workspaceIds.length === 0) missing.push('--workspace-id RESOURCE-ID');
