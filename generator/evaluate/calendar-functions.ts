@@ -1,5 +1,5 @@
-import type { ScalarFunction } from './scalar-functions.js';
-import { KDateTime, KTimespan, parseClockTimespan, parseDateTime, parseTimespanLiteral, type KValue } from './values.js';
+import { asDateTime, fn, type ScalarFunction } from './scalar-function.js';
+import { KDateTime, KTimespan, parseClockTimespan, parseTimespanLiteral, type KValue } from './values.js';
 
 /**
  * Calendar functions as Kusto documents them: UTC throughout, weeks start on Sunday, an optional
@@ -7,14 +7,6 @@ import { KDateTime, KTimespan, parseClockTimespan, parseDateTime, parseTimespanL
  * millisecond of the day where Kusto gives the last 100-ns tick.
  */
 const DAY = 86_400_000;
-
-const fn = (minArgs: number, maxArgs: number, call: ScalarFunction['call']): ScalarFunction => ({ minArgs, maxArgs, call });
-
-function dateOf(value: KValue | undefined): KDateTime | null {
-  if (value instanceof KDateTime) return value;
-  if (typeof value === 'string') return parseDateTime(value);
-  return null;
-}
 
 /** The offset argument: whole periods, 0 when left out; undefined when it is not a number. */
 function offsetOf(value: KValue | undefined): number | undefined {
@@ -25,7 +17,7 @@ function offsetOf(value: KValue | undefined): number | undefined {
 /** A function of (date [, offset]) that returns the start of a period. */
 function periodStart(start: (date: Date, offset: number) => number): ScalarFunction {
   return fn(1, 2, ([value, offset]) => {
-    const date = dateOf(value);
+    const date = asDateTime(value);
     const periods = offsetOf(offset);
     return date && periods !== undefined ? new KDateTime(start(new Date(date.ms), periods)) : null;
   });
@@ -41,7 +33,7 @@ const startOfYear = (d: Date, offset: number) => Date.UTC(d.getUTCFullYear() + o
 /** A function of one date that returns a number computed from it. */
 function datePart(part: (date: Date) => number): ScalarFunction {
   return fn(1, 1, ([value]) => {
-    const date = dateOf(value);
+    const date = asDateTime(value);
     return date ? part(new Date(date.ms)) : null;
   });
 }
@@ -57,7 +49,7 @@ export const CALENDAR_FUNCTIONS: Record<string, ScalarFunction> = {
   endofyear: periodStart((d, offset) => startOfYear(d, offset + 1) - 1),
   /** The time since the preceding Sunday's midnight, in whole days: Monday is 1.00:00:00. */
   dayofweek: fn(1, 1, ([value]) => {
-    const date = dateOf(value);
+    const date = asDateTime(value);
     return date ? new KTimespan(daysSinceSunday(date.ms) * DAY) : null;
   }),
   dayofmonth: datePart((d) => d.getUTCDate()),

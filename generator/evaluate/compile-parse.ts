@@ -1,5 +1,6 @@
 import type { Compiler, ScalarFn } from './compiler.js';
-import { kustoRegex } from './kusto-regex.js';
+import { escapeRegExp, kustoRegex } from './kusto-regex.js';
+import { canonicalGuid } from './text-functions.js';
 import { columnsOf, emptyValue, keyword, names, parameterText, type OperatorFn } from './operator-helpers.js';
 import { child, kindName, listChild, literalValue, textOf, type SyntaxNode } from './syntax.js';
 import type { Row } from './table.js';
@@ -27,10 +28,6 @@ const TYPED_PATTERN: Record<string, string> = {
   decimal: '(-?\\d+(?:\\.\\d+)?)',
 };
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** A captured text as a value of the column's type; undefined when it is not one. */
 function typedValue(text: string, type: string): KValue | undefined {
   switch (type) {
@@ -55,7 +52,7 @@ function typedValue(text: string, type: string): KValue | undefined {
     case 'time':
       return parseClockTimespan(text) ?? parseTimespanLiteral(text);
     case 'guid':
-      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text.trim()) ? text.trim().toLowerCase() : undefined;
+      return canonicalGuid(text) ?? undefined;
     default:
       return parseJsonValue(text);
   }

@@ -1,6 +1,6 @@
 import { AGGREGATES } from './aggregates.js';
 import type { Compiler, Exec, ScalarFn } from './compiler.js';
-import { kustoRegex } from './kusto-regex.js';
+import { escapeRegExp, kustoRegex } from './kusto-regex.js';
 import { SCALAR_FUNCTIONS } from './scalar-functions.js';
 import { child, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, tokenText, type SyntaxNode } from './syntax.js';
 import type { Row } from './table.js';
@@ -108,10 +108,6 @@ const BINARY: Record<string, (left: KValue, right: KValue, resultType: string) =
   },
   '%': (l, r) => arithmetic('%', l, r),
 };
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function ordered(left: KValue, right: KValue, test: (c: number) => boolean): KValue {
   const c = compare(left, right);
@@ -335,17 +331,12 @@ function matchesRegex(node: SyntaxNode, compiler: Compiler): ScalarFn {
   const left = compiler.scalar(child(node, 'Left')!);
   const rightNode = child(node, 'Right')!;
   const right = compiler.scalar(rightNode);
-  const fixed = compiler.rowIndependent(rightNode) ? new Map<string, RegExp>() : undefined;
   return (row, x) => {
-    const pattern = toKustoString(right(row, x));
-    let re = fixed?.get(pattern);
-    if (!re) {
-      try {
-        re = kustoRegex(pattern);
-      } catch (error) {
-        return compiler.fail(rightNode, (error as Error).message);
-      }
-      fixed?.set(pattern, re);
+    let re: RegExp;
+    try {
+      re = kustoRegex(toKustoString(right(row, x)));
+    } catch (error) {
+      return compiler.fail(rightNode, (error as Error).message);
     }
     return re.test(toKustoString(left(row, x)));
   };

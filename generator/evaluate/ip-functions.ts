@@ -1,4 +1,4 @@
-import type { ScalarFunction } from './scalar-functions.js';
+import { fn, type ScalarFunction } from './scalar-function.js';
 import { flattenList, type KValue } from './values.js';
 
 /**
@@ -31,8 +31,6 @@ function inRange(address: Ipv4, range: Ipv4): boolean {
 }
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((range) => parseIpv4(range)!);
-
-const fn = (minArgs: number, maxArgs: number, call: ScalarFunction['call']): ScalarFunction => ({ minArgs, maxArgs, call });
 
 export const IP_FUNCTIONS: Record<string, ScalarFunction> = {
   ipv4_is_private: fn(1, 1, ([text]) => {

@@ -23,3 +23,8 @@ export function kustoRegex(pattern: string, flags = ''): RegExp {
   re.lastIndex = 0;
   return re;
 }
+
+/** Text that a regular expression matches literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,5 +1,6 @@
 import { CALENDAR_FUNCTIONS } from './calendar-functions.js';
 import { IP_FUNCTIONS } from './ip-functions.js';
+import { asDateTime, fn, type ScalarFunction } from './scalar-function.js';
 import { kustoRegex } from './kusto-regex.js';
 import { TEXT_FUNCTIONS } from './text-functions.js';
 import {
@@ -8,7 +9,6 @@ import {
   isBag,
   KDateTime,
   KTimespan,
-  parseDateTime,
   parseJsonValue,
   sameValue,
   setBagValue,
@@ -18,14 +18,6 @@ import {
   type KValue,
 } from './values.js';
 
-export interface ScalarFunction {
-  minArgs: number;
-  maxArgs: number;
-  /** `now` is the evaluation's clock: ago() and now() read it, never the machine's. */
-  call(args: KValue[], now: number): KValue;
-}
-
-const fn = (minArgs: number, maxArgs: number, call: ScalarFunction['call']): ScalarFunction => ({ minArgs, maxArgs, call });
 
 function toNumber(value: KValue, integer: boolean): number | null {
   let n: number;
@@ -38,12 +30,6 @@ function toNumber(value: KValue, integer: boolean): number | null {
   else return null;
   if (!Number.isFinite(n)) return null;
   return integer ? Math.trunc(n) : n;
-}
-
-function toDateTime(value: KValue): KDateTime | null {
-  if (value instanceof KDateTime) return value;
-  if (typeof value === 'string') return parseDateTime(value);
-  return null;
 }
 
 function asArray(value: KValue): KValue[] | null {
@@ -145,7 +131,7 @@ function formatDateTimeWith(value: KDateTime, format: string): string {
 export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
   now: fn(0, 1, ([offset], now) => new KDateTime(now + (offset instanceof KTimespan ? offset.ms : 0))),
   ago: fn(1, 1, ([span], now) => (span instanceof KTimespan ? new KDateTime(now - span.ms) : null)),
-  todatetime: fn(1, 1, ([value]) => toDateTime(value ?? null)),
+  todatetime: fn(1, 1, ([value]) => asDateTime(value ?? null)),
   bin: fn(2, 2, ([value, size]) => {
     if (value === null || size === null || value === undefined || size === undefined) return null;
     if (value instanceof KDateTime && size instanceof KTimespan) return size.ms > 0 ? new KDateTime(Math.floor(value.ms / size.ms) * size.ms) : null;
@@ -163,12 +149,12 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
   }),
   floor: fn(2, 2, (args, now) => SCALAR_FUNCTIONS['bin']!.call(args, now)),
   datetime_diff: fn(3, 3, ([part, left, right]) => {
-    const a = toDateTime(left ?? null);
-    const b = toDateTime(right ?? null);
+    const a = asDateTime(left ?? null);
+    const b = asDateTime(right ?? null);
     return a && b && typeof part === 'string' ? datetimeDiff(part, a, b) : null;
   }),
   format_datetime: fn(2, 2, ([value, format]) => {
-    const d = toDateTime(value ?? null);
+    const d = asDateTime(value ?? null);
     return d && typeof format === 'string' ? formatDateTimeWith(d, format) : '';
   }),
   tostring: fn(1, 1, ([value]) => toKustoString(value ?? null)),
@@ -253,7 +239,7 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
   max_of: fn(2, 64, (args) => args.reduce<KValue>((best, value) => (best === null || (compare(value, best) ?? 0) > 0 ? value : best), null)),
   min_of: fn(2, 64, (args) => args.reduce<KValue>((best, value) => (best === null || (compare(value, best) ?? 0) < 0 ? value : best), null)),
   datetime_add: fn(3, 3, ([part, amount, value]) => {
-    const d = toDateTime(value ?? null);
+    const d = asDateTime(value ?? null);
     if (!d || typeof amount !== 'number' || typeof part !== 'string') return null;
     const unit: Record<string, number> = { day: DAY, hour: 3_600_000, minute: 60_000, second: 1000, millisecond: 1, week: 7 * DAY };
     const scale = unit[part.toLowerCase()];

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { kustoRegex } from './kusto-regex.js';
-import type { ScalarFunction } from './scalar-functions.js';
+import { fn, type ScalarFunction } from './scalar-function.js';
 import { toKustoString, type KValue } from './values.js';
 
 /** String functions as Kusto documents them; a string is never null, so "no result" is "". */
-const fn = (minArgs: number, maxArgs: number, call: ScalarFunction['call']): ScalarFunction => ({ minArgs, maxArgs, call });
-
 const text = (value: KValue | undefined) => toKustoString(value ?? null);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A GUID in its canonical lower-case form; null for text that is not one. */
+export function canonicalGuid(candidate: string): string | null {
+  const trimmed = candidate.trim();
+  return GUID.test(trimmed) ? trimmed.toLowerCase() : null;
+}
 
 /** Plain matches may overlap ("aaaa" holds "aa" three times); regex matches do not. */
 function countOf(source: string, search: string, kind: string): number | null {
@@ -37,9 +41,5 @@ export const TEXT_FUNCTIONS: Record<string, ScalarFunction> = {
   countof: fn(2, 3, ([source, search, kind]) => countOf(text(source), text(search), kind === undefined ? 'normal' : text(kind).toLowerCase())),
   /** The hex SHA-256 of the text's UTF-8 bytes. */
   hash_sha256: fn(1, 1, ([value]) => (value === null || value === undefined ? null : createHash('sha256').update(text(value), 'utf8').digest('hex'))),
-  /** A GUID in its canonical lower-case form; null for text that is not one. */
-  toguid: fn(1, 1, ([value]) => {
-    const candidate = text(value).trim();
-    return GUID.test(candidate) ? candidate.toLowerCase() : null;
-  }),
+  toguid: fn(1, 1, ([value]) => canonicalGuid(text(value))),
 };
