@@ -73,6 +73,12 @@ function replayJson(replay: ReplayResult, events: ReadonlyMap<string, Table>): u
 /** Columns worth a glance in a terminal; --format json gives every column. */
 const REPLAY_COLUMNS = ['TimeGenerated', 'AccountUPN', 'IPAddress', 'SignInType', 'OperationName', 'ResultType'];
 
+function rowLine(row: Readonly<Record<string, unknown>>): string {
+  return REPLAY_COLUMNS.filter((c) => c in row)
+    .map((c) => `${c}=${String(row[c])}`)
+    .join('  ');
+}
+
 function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
   const counts = [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
   const lines = [`replay as of ${formatDateTime(new KDateTime(replay.now))} over ${counts} records`];
@@ -81,7 +87,7 @@ function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, co
     const state = r.error ? colors.red('error') : r.fired ? colors.yellow(`fires, ${rows.length} row${rows.length === 1 ? '' : 's'}`) : 'silent';
     lines.push(`  ${r.ruleId.padEnd(28)} ${state.padEnd(r.fired && !r.error ? 0 : 6)}  ${colors.dim(`${r.recordsInWindow} records in its look-back window`)}`);
     if (r.error) lines.push(`      ${r.error}`);
-    for (const row of rows) lines.push(`      ${REPLAY_COLUMNS.filter((c) => c in row).map((c) => `${c}=${String(row[c])}`).join('  ')}`);
+    for (const row of rows) lines.push(`      ${rowLine(row)}`);
   }
   const fired = replay.rules.filter((r) => r.fired).length;
   lines.push(`${fired} of ${replay.rules.length} enabled rules fire`);
@@ -121,7 +127,7 @@ function historyText(history: HistoryResult, events: ReadonlyMap<string, Table>,
     if (r.error) lines.push(`      ${r.error}`);
     for (const alert of r.alerts.slice(0, ALERTS_SHOWN)) {
       lines.push(`      ${time(alert.at)}  ${alert.result.rows.length} row${alert.result.rows.length === 1 ? '' : 's'}`);
-      for (const row of alert.result.rows) lines.push(`        ${REPLAY_COLUMNS.filter((c) => c in row).map((c) => `${c}=${String(row[c])}`).join('  ')}`);
+      for (const row of alert.result.rows) lines.push(`        ${rowLine(row)}`);
     }
     if (r.alerts.length > ALERTS_SHOWN) lines.push(`      ... and ${r.alerts.length - ALERTS_SHOWN} more alerts (--format json lists every one)`);
   }
