@@ -11,7 +11,6 @@ import { writeOutputFiles } from './io/write-files.js';
 import { packageRoot, packageVersion } from './package-info.js';
 import { colorsFor, formatFindings } from './report/text-report.js';
 import { workspaceGlobals } from './validate/kusto-schema.js';
-import { DeployUsageError, runDeployCommand } from './deploy/deploy-command.js';
 import { readPlaybook } from './playbook/read-playbook.js';
 import { parseWorkbookTemplate } from './workbook/workbook-template.js';
 import { buildReport } from './cli/build-report.js';
@@ -112,6 +111,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       break;
   }
   if (findings.length > 0 && args.format === 'text') io.stderr.write(`${formatFindings(findings, colorsFor(io.stderr))}\n`);
+  // The Azure SDK takes a third of a second to load: only plan, push and drift pay for it.
+  const { DeployUsageError, runDeployCommand } = await import('./deploy/deploy-command.js');
   try {
     return await runDeployCommand({ ...args, command: args.command }, result, playbook, {
       stdout: io.stdout,
