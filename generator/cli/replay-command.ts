@@ -64,10 +64,21 @@ export async function runReplay(args: { format: string; events: string[]; now?: 
 
 function replayJson(replay: ReplayResult, events: ReadonlyMap<string, Table>): unknown {
   return {
-    now: formatDateTime(new KDateTime(replay.now)),
+    now: time(replay.now),
     records: recordCounts(events),
     rules: Object.fromEntries(replay.rules.map((r) => [r.ruleId, { fired: r.fired, recordsInWindow: r.recordsInWindow, ...(r.error ? { error: r.error } : {}), rows: r.result?.rows ?? [] }])),
   };
+}
+
+const time = (ms: number) => formatDateTime(new KDateTime(ms));
+
+function recordCounts(events: ReadonlyMap<string, Table>): Record<string, number> {
+  return Object.fromEntries([...events].map(([name, table]) => [name, table.rows.length]));
+}
+
+/** "86 SigninLogs, 4 AuditLogs", for the first line of either report. */
+function recordSummary(events: ReadonlyMap<string, Table>): string {
+  return [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
 }
 
 /** Columns worth a glance in a terminal; --format json gives every column. */
@@ -80,8 +91,7 @@ function rowLine(row: Readonly<Record<string, unknown>>): string {
 }
 
 function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
-  const counts = [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
-  const lines = [`replay as of ${formatDateTime(new KDateTime(replay.now))} over ${counts} records`];
+  const lines = [`replay as of ${time(replay.now)} over ${recordSummary(events)} records`];
   for (const r of replay.rules) {
     const rows = r.result?.rows ?? [];
     const state = r.error ? colors.red('error') : r.fired ? colors.yellow(`fires, ${rows.length} row${rows.length === 1 ? '' : 's'}`) : 'silent';
@@ -94,11 +104,6 @@ function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, co
   return lines.join('\n');
 }
 
-const time = (ms: number) => formatDateTime(new KDateTime(ms));
-
-function recordCounts(events: ReadonlyMap<string, Table>): Record<string, number> {
-  return Object.fromEntries([...events].map(([name, table]) => [name, table.rows.length]));
-}
 
 function historyJson(history: HistoryResult, events: ReadonlyMap<string, Table>): unknown {
   return {
@@ -118,8 +123,7 @@ function historyJson(history: HistoryResult, events: ReadonlyMap<string, Table>)
 const ALERTS_SHOWN = 20;
 
 function historyText(history: HistoryResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
-  const counts = [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
-  const lines = [`replay of every scheduled run from ${time(history.from)} to ${time(history.until)} over ${counts} records`];
+  const lines = [`replay of every scheduled run from ${time(history.from)} to ${time(history.until)} over ${recordSummary(events)} records`];
   for (const r of history.rules) {
     const schedule = colors.dim(`${r.runs} runs, every ${durationText(r.frequencyMs)} over the last ${durationText(r.periodMs)}`);
     const state = r.error ? colors.red('error') : r.alerts.length > 0 ? colors.yellow(`${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}`) : 'silent';

@@ -22,7 +22,6 @@ import {
 
 const EMPTY_ROW: Row = {};
 
-/** `[d.]hh:mm:ss[.fffffff]`, the other form of a timespan literal: time(1.02:00:00). */
 function literal(node: SyntaxNode, compiler: Compiler): KValue {
   const kind = kindName(node);
   const text = literalText(node) ?? '';

@@ -18,7 +18,6 @@ import {
   type KValue,
 } from './values.js';
 
-
 function toNumber(value: KValue, integer: boolean): number | null {
   let n: number;
   if (typeof value === 'number') n = value;

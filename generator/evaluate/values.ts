@@ -82,7 +82,8 @@ export function parseDateTime(text: string): KDateTime | null {
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = iso;
     const time = utc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), fraction);
-    if (time === null || !zone || zone.toUpperCase() === 'Z') return time === null ? null : new KDateTime(time);
+    if (time === null) return null;
+    if (!zone || zone.toUpperCase() === 'Z') return new KDateTime(time);
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
     return new KDateTime(time - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000);

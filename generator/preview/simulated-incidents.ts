@@ -5,6 +5,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { replayHistory } from '../rule-tests/replay-history.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
+import { PLACEHOLDER } from '../validate/sentinel-limits.js';
 
 /**
  * The incidents the rules would raise over the preview's rows, as SecurityIncident records: time
@@ -43,7 +44,7 @@ export function simulatedIncidents(rules: readonly RenderedRule[], manifest: Man
 function alertTitle(rule: RenderedRule, row: Readonly<Record<string, unknown>>): string {
   const format = rule.template.alertDetailsOverride?.alertDisplayNameFormat;
   if (!format) return rule.template.name;
-  return format.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_, column: string) => {
+  return format.replace(PLACEHOLDER, (_, column: string) => {
     const value = row[column];
     if (value === null || value === undefined) return '';
     return typeof value === 'object' ? JSON.stringify(value) : String(value);

@@ -79,7 +79,10 @@ export function checkSentinelLimits(rule: RenderedRule, at: Locator): Finding[] 
   return findings;
 }
 
+/** A `{{Column}}` placeholder of an alert details override; the column name is group 1. */
+export const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+
 /** The `{{Column}}` placeholders of an alert details override. */
 export function placeholders(format: string): string[] {
-  return [...format.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)].map((m) => m[1]!);
+  return [...format.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
