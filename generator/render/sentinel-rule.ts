@@ -40,7 +40,6 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): Rendered
     suppressionEnabled: false,
     tactics: t.tactics,
     techniques,
-    templateVersion: t.version,
     incidentConfiguration: {
       createIncident: true,
       groupingConfiguration: {
