@@ -37,6 +37,8 @@ export interface CliIo {
   newGuid?: () => string;
   /** Seam for tests and benchmarks: reuse one loaded Kusto global state. */
   globals?: () => Kusto.Language.GlobalState;
+  /** Seams for plan, push and drift in tests: a credential and the certificate of a local emulator. */
+  deploy?: Pick<import('./deploy/deploy-command.js').DeployIo, 'credential' | 'tls' | 'workspaceApi'>;
 }
 
 /** The one place that turns outcomes into exit codes. */
@@ -116,10 +118,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await runDeployCommand({ ...args, command: args.command }, result, playbook, {
       stdout: io.stdout,
+      stderr: io.stderr,
       env: io.env ?? process.env,
       colors: colorsFor(io.stdout),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.confirm ? { confirm: io.confirm } : {}),
+      ...io.deploy,
     });
   } catch (error) {
     if (error instanceof DeployUsageError) throw new UsageError(error.message, args.command);

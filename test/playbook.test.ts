@@ -161,7 +161,7 @@ describe('safety: hostile manifest values', () => {
         expect(checkWorkflowExpressions({ properties: workflow.properties }, 'p.json')).toEqual([]);
         // Every JSON string that ARM would evaluate is one we meant as an expression.
         const bracketed = text.match(/"\[(?!\[)[^"]*\]"/g) ?? [];
-        for (const s of bracketed) expect(s).toMatch(/^"\[(concat|parameters|variables|resourceId|reference|resourceGroup|subscription)\(/);
+        for (const s of bracketed) expect(s).toMatch(/^"\[(concat|parameters|variables|resourceId|reference|resourceGroup|subscription|if)\(/);
         const definition = workflowDefinition(manifest, rules, content.playbook) as Definition;
         expect(literalText(definition.actions['Send_email']!.inputs.body!['To'] as string)).toBe(address);
         const comment = literalText(definition.actions['Add_comment_to_incident']!.inputs.body!['message'] as string);

@@ -15,7 +15,7 @@ export interface ParsedRuleTemplate {
 }
 
 /** Parses one rule template file. Pure: `file` is only used in findings. */
-export function parseRuleTemplate(text: string, file: string, expectedId: string): ParsedRuleTemplate {
+export function parseRuleTemplate(text: string, file: string, expectedId: string, builtIn = false): ParsedRuleTemplate {
   const { source, value, findings } = parseYaml(text, file, 'catalog');
   if (hasErrors(findings)) return { findings };
   validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(schema);
@@ -55,6 +55,7 @@ export function parseRuleTemplate(text: string, file: string, expectedId: string
     rule: {
       template,
       source: { file, queryStart, lineOf: (segments) => locate(source, segments).line },
+      builtIn,
     },
   };
 }

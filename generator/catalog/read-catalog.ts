@@ -16,7 +16,7 @@ export async function readCatalog(dirs: readonly string[], displayRoot: string):
   for (const [dir, name] of files) {
     const path = join(dir, name);
     const file = relative(displayRoot, path) || path;
-    const parsed = parseRuleTemplate(await readFile(path, 'utf8'), file, basename(name, '.yaml'));
+    const parsed = parseRuleTemplate(await readFile(path, 'utf8'), file, basename(name, '.yaml'), dir === dirs[0]);
     findings.push(...parsed.findings);
     if (!parsed.rule) continue;
     const id = parsed.rule.template.id;

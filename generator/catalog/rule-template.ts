@@ -38,6 +38,8 @@ export interface RuleTemplate {
     alertDisplayNameFormat?: string;
     alertDescriptionFormat?: string;
   };
+  /** Default true. Sentinel shows alerts without an incident nowhere in the Defender portal: validate warns (errors for our catalog). */
+  createIncident?: boolean;
   query: string;
   /** Cases for the offline evaluator; never part of the rendered rule. */
   tests?: RuleTestCase[];
@@ -72,6 +74,8 @@ export interface TemplateSource {
 export interface CatalogRule {
   template: RuleTemplate;
   source: TemplateSource;
+  /** From the package's own analytics-rules/ (not a user's --rules folder): held to our standards. */
+  builtIn: boolean;
 }
 
 export interface Catalog {
@@ -80,23 +84,5 @@ export interface Catalog {
   partials: Record<string, string>;
 }
 
-/** Sentinel's AttackTactic enum (Microsoft.SecurityInsights); a test keeps it equal to the SDK's. */
-export const ATTACK_TACTICS = [
-  'Reconnaissance',
-  'ResourceDevelopment',
-  'InitialAccess',
-  'Execution',
-  'Persistence',
-  'PrivilegeEscalation',
-  'DefenseEvasion',
-  'CredentialAccess',
-  'Discovery',
-  'LateralMovement',
-  'Collection',
-  'Exfiltration',
-  'CommandAndControl',
-  'Impact',
-  'PreAttack',
-  'ImpairProcessControl',
-  'InhibitResponseFunction',
-] as const;
+/** Sentinel's AttackTactic enum (Microsoft.SecurityInsights), kept with the service's other rules. */
+export { ATTACK_TACTICS } from '../validate/service-rules.js';

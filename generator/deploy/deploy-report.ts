@@ -1,4 +1,5 @@
 import type { Colors } from '../report/text-report.js';
+import { printable } from './azure-rest.js';
 import type { ChangeResult, WorkspaceReport } from './push.js';
 import type { FieldChange, PlannedChange } from './plan.js';
 
@@ -11,7 +12,8 @@ function show(value: unknown): string {
 }
 
 function fieldLines(changes: readonly FieldChange[]): string[] {
-  return changes.slice(0, 12).map((c) => `        ${c.path || '(value)'}: ${show(c.before)} -> ${show(c.after)}`).concat(changes.length > 12 ? [`        ... and ${changes.length - 12} more fields`] : []);
+  // Bodies are `{ kind, properties: {...} }`: the fields people know are inside `properties`.
+  return changes.slice(0, 12).map((c) => `        ${c.path.replace(/^properties\./, '') || '(value)'}: ${printable(show(c.before))} -> ${printable(show(c.after))}`).concat(changes.length > 12 ? [`        ... and ${changes.length - 12} more fields`] : []);
 }
 
 /** The plan of each workspace: what would change, with the fields that differ. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DEPLOYMENT_TEMPLATE_SCHEMA, toArmJson, type ArmValue } from '../arm/arm-json.js';
 import type { Manifest, Workspace } from '../manifest/types.js';
-import { automationRuleGuid, automationRuleProperties } from '../render/automation-rule.js';
+import { DEPLOYMENTS_API_VERSION, SENTINEL_API_VERSION } from '../render/api-versions.js';
+import { AUTOMATION_TRIGGERS, automationRuleGuid, automationRuleLabel, automationRuleProperties } from '../render/automation-rule.js';
 import { watchlistProperties } from '../render/watchlist-resource.js';
 import { playbookName, playbookParameters, playbookResources, playbookVariables } from '../playbook/playbook-template.js';
 import type { PlaybookSource } from '../playbook/playbook-definition.js';
@@ -15,15 +16,24 @@ export type ResourceKind = 'watchlist' | 'watchlistItem' | 'alertRule' | 'deploy
 /** Creates and updates run phase by phase (a phase may read what an earlier one made); deletes run in reverse. */
 export const PHASES: readonly ResourceKind[] = ['watchlist', 'watchlistItem', 'alertRule', 'deployment', 'automationRule'];
 
+/** The API version of each kind of resource, for reads and writes alike. */
+export const API_VERSION_OF: Record<ResourceKind, string> = {
+  watchlist: SENTINEL_API_VERSION,
+  watchlistItem: SENTINEL_API_VERSION,
+  alertRule: SENTINEL_API_VERSION,
+  automationRule: SENTINEL_API_VERSION,
+  deployment: DEPLOYMENTS_API_VERSION,
+};
+
 export interface DesiredResource {
   kind: ResourceKind;
   /** The name in the resource's URL: a GUID, an alias, an item id. */
   name: string;
+  /** The resource's path under the Resource Manager endpoint. */
+  path: string;
   /** What a person calls it. */
   label: string;
-  /** For watchlist items: the watchlist's alias. */
-  parent?: string;
-  /** What is sent. */
+  /** The request body, exactly as sent: `{ kind?, properties, tags? }` (an etag is added for updates). */
   body: Record<string, unknown>;
   /** What must match in the workspace for no change to be needed (a subset of what the server returns). */
   compare: Record<string, unknown>;
@@ -37,37 +47,54 @@ export interface DesiredInput {
   tenantId: string;
 }
 
-export const DEPLOYMENT_NAME = 'breakglass-sentinel-playbook-workbook';
 export const DEPLOYMENT_HASH_TAG = 'breakglass-sentinel-hash';
 
 export function workspaceLabel(w: Workspace): string {
   return w.name ?? w.workspaceName;
 }
 
-function workspaceScope(w: Workspace): string {
+export function workspaceResourceId(w: Workspace): string {
   return `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}`;
+}
+
+/** Where Sentinel's resources of a workspace live. */
+export function sentinelScope(w: Workspace): string {
+  return `${workspaceResourceId(w)}/providers/Microsoft.SecurityInsights`;
+}
+
+/**
+ * The resource-group deployment that holds the playbook and the workbook, named per manifest and
+ * workspace: two workspaces in one resource group (or two manifests on one workspace) each keep
+ * their own deployment instead of overwriting each other's.
+ */
+export function deploymentName(manifest: Manifest, w: Workspace): string {
+  const id = uuidV5(`breakglass-sentinel/deployment/${workspaceResourceId(w).toLowerCase()}`, manifest.idNamespace.toLowerCase());
+  return `breakglass-sentinel-${id.replace(/-/g, '').slice(0, 16)}`;
 }
 
 export function watchlistItemId(manifest: Manifest, objectId: string): string {
   return uuidV5(`breakglass-sentinel/watchlist-item/${objectId.toLowerCase()}`, manifest.idNamespace.toLowerCase());
 }
 
-/** Everything push puts into one workspace, built from the rendered content. Pure. */
+/** Everything push puts into one workspace, built from the rendered content by the same builders as the templates. Pure. */
 export function desiredState(input: DesiredInput, workspace: Workspace): DesiredResource[] {
   const { manifest, rendered } = input;
   const alias = queryContext(manifest).watchlist.alias;
+  const scope = sentinelScope(workspace);
   const resources: DesiredResource[] = [];
 
   // Items are written one by one with ids of our own, so the watchlist is created without rawContent.
-  const watchlist = watchlistProperties(manifest);
-  resources.push({ kind: 'watchlist', name: alias, label: `watchlist ${alias}`, body: watchlist, compare: watchlist });
+  const watchlist = { properties: watchlistProperties(manifest) };
+  resources.push({ kind: 'watchlist', name: alias, path: `${scope}/watchlists/${alias}`, label: `watchlist ${alias}`, body: watchlist, compare: watchlist });
   for (const itemsKeyValue of watchlistItems(manifest)) {
-    resources.push({ kind: 'watchlistItem', name: watchlistItemId(manifest, itemsKeyValue.ObjectId), parent: alias, label: `watchlist item ${itemsKeyValue.UserPrincipalName}`, body: { itemsKeyValue }, compare: { itemsKeyValue } });
+    const name = watchlistItemId(manifest, itemsKeyValue.ObjectId);
+    const body = { properties: { itemsKeyValue } };
+    resources.push({ kind: 'watchlistItem', name, path: `${scope}/watchlists/${alias}/watchlistItems/${name}`, label: `watchlist item ${itemsKeyValue.UserPrincipalName}`, body, compare: body });
   }
 
   for (const rule of rendered.rules) {
-    const body = { kind: rule.apiKind, ...rule.properties };
-    resources.push({ kind: 'alertRule', name: rule.guid, label: `rule ${rule.id}`, body, compare: body });
+    const body = { kind: rule.apiKind, properties: rule.properties };
+    resources.push({ kind: 'alertRule', name: rule.guid, path: `${scope}/alertRules/${rule.guid}`, label: `rule ${rule.id}`, body, compare: body });
   }
 
   const template = toArmJson({
@@ -86,17 +113,22 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
     SmsFromNumber: { value: manifest.playbook?.smsFromNumber ?? '' },
   };
   const hash = createHash('sha256').update(JSON.stringify({ template, parameters })).digest('hex').slice(0, 32);
+  const deployment = deploymentName(manifest, workspace);
   resources.push({
     kind: 'deployment',
-    name: DEPLOYMENT_NAME,
+    name: deployment,
+    path: `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.Resources/deployments/${deployment}`,
     label: `deployment of playbook ${playbookName(manifest)} and workbook`,
     body: { properties: { mode: 'Incremental', template, parameters }, tags: { [DEPLOYMENT_HASH_TAG]: hash } },
     compare: { tags: { [DEPLOYMENT_HASH_TAG]: hash }, properties: { provisioningState: 'Succeeded' } },
   });
 
-  const ruleIds = rendered.rules.map((r) => `${workspaceScope(workspace)}/providers/Microsoft.SecurityInsights/alertRules/${r.guid}`);
+  const ruleIds = rendered.rules.map((r) => `${scope}/alertRules/${r.guid}`);
   const playbookId = `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.Logic/workflows/${playbookName(manifest)}`;
-  const automation = automationRuleProperties(manifest, ruleIds, playbookId, input.tenantId);
-  resources.push({ kind: 'automationRule', name: automationRuleGuid(manifest), label: 'automation rule (runs the playbook)', body: automation, compare: automation });
+  for (const trigger of AUTOMATION_TRIGGERS) {
+    const name = automationRuleGuid(manifest, trigger);
+    const body = { properties: automationRuleProperties(manifest, trigger, ruleIds, playbookId, input.tenantId) };
+    resources.push({ kind: 'automationRule', name, path: `${scope}/automationRules/${name}`, label: automationRuleLabel(trigger), body, compare: body });
+  }
   return resources;
 }

@@ -4,8 +4,8 @@ import { PHASES, type DesiredResource, type ResourceKind } from './desired-state
 export interface ActualResource {
   kind: ResourceKind;
   name: string;
-  /** For watchlist items: the watchlist's alias. */
-  parent?: string;
+  /** The resource's path under the Resource Manager endpoint. */
+  path: string;
   label: string;
   body: Record<string, unknown>;
   etag?: string;
@@ -24,7 +24,7 @@ export interface FieldChange {
 export interface PlannedChange {
   kind: ResourceKind;
   name: string;
-  parent?: string;
+  path: string;
   label: string;
   action: Action;
   changes: FieldChange[];
@@ -65,7 +65,7 @@ export function planWorkspace(desired: readonly DesiredResource[], actual: reado
   const wanted = new Set(desired.map((d) => key(d.kind, d.name)));
   const upserts: PlannedChange[] = desired.map((d) => {
     const current = actualByKey.get(key(d.kind, d.name));
-    const id = { kind: d.kind, name: d.name, label: d.label, ...(d.parent ? { parent: d.parent } : {}) };
+    const id = { kind: d.kind, name: d.name, path: d.path, label: d.label };
     if (!current) return { ...id, action: 'create', changes: [], body: d.body };
     const changes = diffFields(d.compare, current.body);
     if (changes.length === 0) return { ...id, action: 'no-op', changes };
@@ -73,7 +73,7 @@ export function planWorkspace(desired: readonly DesiredResource[], actual: reado
   });
   const deletes: PlannedChange[] = actual
     .filter((a) => !wanted.has(key(a.kind, a.name)) && a.owned && (options.prune || a.kind === 'watchlistItem'))
-    .map((a) => ({ kind: a.kind, name: a.name, label: a.label, ...(a.parent ? { parent: a.parent } : {}), action: 'delete', changes: [] }));
+    .map((a) => ({ kind: a.kind, name: a.name, path: a.path, label: a.label, action: 'delete', changes: [] }));
   const phase = (c: PlannedChange) => PHASES.indexOf(c.kind);
   upserts.sort((a, b) => phase(a) - phase(b));
   deletes.sort((a, b) => phase(b) - phase(a));

@@ -1,4 +1,5 @@
 import type { Workspace } from '../manifest/types.js';
+import { printable } from './azure-rest.js';
 import { desiredState, PHASES, workspaceLabel, type DesiredInput } from './desired-state.js';
 import { pendingChanges, planWorkspace, type PlannedChange } from './plan.js';
 import { runPool } from './pool.js';
@@ -35,10 +36,9 @@ export interface PushOptions {
   onResult?: (result: ChangeResult) => void;
 }
 
+/** One line about a failure, with any server text made safe for a terminal. */
 function message(error: unknown): string {
-  const e = error as { statusCode?: number; code?: string; message?: string };
-  const status = e?.statusCode ? `HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''}: ` : '';
-  return `${status}${e?.message ?? String(error)}`.split('\n')[0]!;
+  return printable(String((error as { message?: string })?.message ?? error).split('\n')[0]!);
 }
 
 /** Applies a workspace's plan phase by phase; a failed change does not stop the others. */

@@ -1,11 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
-import type { AlertRuleUnion, AutomationRule, Watchlist, WatchlistItem } from '@azure/arm-securityinsight';
-import { SecurityInsights } from '@azure/arm-securityinsight';
-import { ResourceManagementClient, type Deployment } from '@azure/arm-resources';
 import type { Workspace } from '../manifest/types.js';
 import { MANAGED_MARKER } from '../render/ownership.js';
+import { AzureRest, AzureRestError, formatSeconds, printable, type JsonObject } from './azure-rest.js';
 import type { CloudEndpoints } from './cloud.js';
-import { DEPLOYMENT_NAME, type DesiredResource } from './desired-state.js';
+import { API_VERSION_OF, sentinelScope, type DesiredResource } from './desired-state.js';
 import type { ActualResource, PlannedChange } from './plan.js';
 
 /** Reads a workspace's state and applies one change at a time: the only code that talks to Azure. */
@@ -14,113 +12,136 @@ export interface WorkspaceApi {
   apply(change: PlannedChange): Promise<void>;
 }
 
+/** How long we wait for what; every number can be set from the command line. */
+export interface Timing {
+  requestTimeoutMs: number;
+  /** Per workspace: all waits between retries together. */
+  retryBudgetMs: number;
+  retryDelayMs: number;
+  maxRetries: number;
+  /** A deployment still running after this long is reported as failed (it may still finish in Azure). */
+  deploymentTimeoutMs: number;
+  deploymentPollMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = {
+  requestTimeoutMs: 60_000,
+  retryBudgetMs: 120_000,
+  retryDelayMs: 800,
+  maxRetries: 4,
+  deploymentTimeoutMs: 15 * 60_000,
+  deploymentPollMs: 5_000,
+};
+
 export interface ClientSettings {
   credential: TokenCredential;
   endpoints: CloudEndpoints;
-  /** Base delay of the SDK's exponential retry (429 uses the server's Retry-After). */
-  retryDelayMs: number;
-  maxRetries: number;
+  timing: Timing;
+  signal?: AbortSignal;
+  onWait?: (what: string, ms: number) => void;
+  /** Seam for tests: trust a local emulator's certificate. */
+  tls?: { ca: string };
 }
 
-function isNotFound(error: unknown): boolean {
-  return (error as { statusCode?: number } | undefined)?.statusCode === 404;
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Canceled']);
+
+function label(body: JsonObject, fallback: string): string {
+  const properties = (body['properties'] ?? {}) as JsonObject;
+  return printable(String(properties['displayName'] ?? fallback));
 }
 
-async function orAbsent<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-function plain(value: object): Record<string, unknown> {
-  return value as unknown as Record<string, unknown>;
-}
-
-/** The real Azure SDK clients for one workspace. */
-export function sdkWorkspaceApi(workspace: Workspace, settings: ClientSettings): WorkspaceApi {
-  const options = {
+/** Resource Manager's REST API for one workspace, through our waiting rules (azure-rest.ts). */
+export function restWorkspaceApi(workspace: Workspace, settings: ClientSettings): WorkspaceApi {
+  const { timing } = settings;
+  const rest = new AzureRest({
+    credential: settings.credential,
     endpoint: settings.endpoints.resourceManager,
-    credentialScopes: [settings.endpoints.scope],
-    retryOptions: { maxRetries: settings.maxRetries, retryDelayInMs: settings.retryDelayMs, maxRetryDelayInMs: settings.retryDelayMs * 16 },
-    userAgentOptions: { userAgentPrefix: 'breakglass-sentinel' },
-  };
-  const sentinel = new SecurityInsights(settings.credential, workspace.subscriptionId, options);
-  const resources = new ResourceManagementClient(settings.credential, workspace.subscriptionId, options);
-  const rg = workspace.resourceGroup;
-  const ws = workspace.workspaceName;
+    scope: settings.endpoints.scope,
+    requestTimeoutMs: timing.requestTimeoutMs,
+    retryBudgetMs: timing.retryBudgetMs,
+    retryDelayMs: timing.retryDelayMs,
+    maxRetries: timing.maxRetries,
+    ...(settings.signal ? { signal: settings.signal } : {}),
+    ...(settings.onWait ? { onWait: settings.onWait } : {}),
+    ...(settings.tls ? { tls: settings.tls } : {}),
+  });
+  const scope = sentinelScope(workspace);
+  const actual = (kind: ActualResource['kind'], path: string, body: JsonObject, labelText: string, owned: boolean): ActualResource => ({
+    kind,
+    name: String(body['name'] ?? path.split('/').pop()),
+    path,
+    label: labelText,
+    body,
+    ...(typeof body['etag'] === 'string' ? { etag: body['etag'] } : {}),
+    owned,
+  });
 
   return {
     async read(desired) {
       const out: ActualResource[] = [];
       const ourRules = new Set(desired.filter((d) => d.kind === 'alertRule').map((d) => d.name.toLowerCase()));
-      for await (const rule of sentinel.alertRules.list(rg, ws)) {
-        const name = rule.name ?? '';
-        const description = String((rule as { description?: string }).description ?? '');
-        out.push({ kind: 'alertRule', name, label: `rule ${(rule as { displayName?: string }).displayName ?? name}`, body: plain(rule), ...(rule.etag ? { etag: rule.etag } : {}), owned: ourRules.has(name.toLowerCase()) || description.includes(MANAGED_MARKER) });
+      for (const rule of await rest.list(`${scope}/alertRules`, API_VERSION_OF.alertRule)) {
+        const name = String(rule['name'] ?? '');
+        if (!name) throw new AzureRestError(`GET ${scope}/alertRules: a rule without a name in the answer`);
+        const description = String(((rule['properties'] ?? {}) as JsonObject)['description'] ?? '');
+        out.push(actual('alertRule', `${scope}/alertRules/${name}`, rule, `rule ${label(rule, name)}`, ourRules.has(name.toLowerCase()) || description.includes(MANAGED_MARKER)));
       }
       const watchlist = desired.find((d) => d.kind === 'watchlist');
       if (watchlist) {
-        const current = await orAbsent(sentinel.watchlists.get(rg, ws, watchlist.name));
+        const current = await rest.get(watchlist.path, API_VERSION_OF.watchlist);
         if (current) {
-          out.push({ kind: 'watchlist', name: watchlist.name, label: watchlist.label, body: plain(current), ...(current.etag ? { etag: current.etag } : {}), owned: true });
-          for await (const item of sentinel.watchlistItems.list(rg, ws, watchlist.name)) {
-            const keys = (item.itemsKeyValue ?? {}) as Record<string, unknown>;
-            out.push({ kind: 'watchlistItem', name: item.name ?? '', parent: watchlist.name, label: `watchlist item ${String(keys['UserPrincipalName'] ?? item.name)}`, body: plain(item), ...(item.etag ? { etag: item.etag } : {}), owned: true });
+          out.push(actual('watchlist', watchlist.path, current, watchlist.label, true));
+          for (const item of await rest.list(`${watchlist.path}/watchlistItems`, API_VERSION_OF.watchlistItem)) {
+            const keys = ((item['properties'] ?? {}) as JsonObject)['itemsKeyValue'] as JsonObject | undefined;
+            const name = String(item['name'] ?? '');
+            out.push(actual('watchlistItem', `${watchlist.path}/watchlistItems/${name}`, item, `watchlist item ${printable(String(keys?.['UserPrincipalName'] ?? name))}`, true));
           }
         }
       }
-      const automation = desired.find((d) => d.kind === 'automationRule');
-      if (automation) {
-        const current = await orAbsent(sentinel.automationRules.get(rg, ws, automation.name));
-        if (current) out.push({ kind: 'automationRule', name: automation.name, label: automation.label, body: plain(current), ...(current.etag ? { etag: current.etag } : {}), owned: true });
+      for (const d of desired.filter((x) => x.kind === 'automationRule' || x.kind === 'deployment')) {
+        const current = await rest.get(d.path, API_VERSION_OF[d.kind]);
+        if (current) out.push(actual(d.kind, d.path, current, d.label, true));
       }
-      const deployment = await orAbsent(resources.deployments.get(rg, DEPLOYMENT_NAME));
-      if (deployment) out.push({ kind: 'deployment', name: DEPLOYMENT_NAME, label: 'deployment', body: plain(deployment), owned: true });
       return out;
     },
 
     async apply(change) {
-      const withEtag = { ...change.body, ...(change.etag ? { etag: change.etag } : {}) };
-      switch (`${change.kind}:${change.action === 'delete' ? 'delete' : 'put'}`) {
-        case 'alertRule:put':
-          await sentinel.alertRules.createOrUpdate(rg, ws, change.name, withEtag as unknown as AlertRuleUnion);
-          return;
-        case 'alertRule:delete':
-          await sentinel.alertRules.delete(rg, ws, change.name);
-          return;
-        case 'automationRule:put':
-          await sentinel.automationRules.createOrUpdate(rg, ws, change.name, { automationRuleToUpsert: withEtag as unknown as AutomationRule });
-          return;
-        case 'automationRule:delete':
-          await sentinel.automationRules.delete(rg, ws, change.name);
-          return;
-        case 'watchlist:put':
-          await sentinel.watchlists.createOrUpdate(rg, ws, change.name, withEtag as unknown as Watchlist);
-          return;
-        case 'watchlist:delete':
-          await sentinel.watchlists.delete(rg, ws, change.name);
-          return;
-        case 'watchlistItem:put':
-          await sentinel.watchlistItems.createOrUpdate(rg, ws, watchlistAliasOf(change), change.name, withEtag as unknown as WatchlistItem);
-          return;
-        case 'watchlistItem:delete':
-          await sentinel.watchlistItems.delete(rg, ws, watchlistAliasOf(change), change.name);
-          return;
-        case 'deployment:put':
-          await resources.deployments.beginCreateOrUpdateAndWait(rg, change.name, change.body as unknown as Deployment, { updateIntervalInMs: settings.retryDelayMs });
-          return;
-        default:
-          throw new Error(`cannot ${change.action} a ${change.kind}`);
-      }
+      const version = API_VERSION_OF[change.kind];
+      if (change.action === 'delete') return rest.delete(change.path, version);
+      if (!change.body) throw new Error(`cannot ${change.action} ${change.label}: nothing to send`);
+      const sent = await rest.put(change.path, version, { ...change.body, ...(change.etag ? { etag: change.etag } : {}) });
+      if (change.kind === 'deployment') await waitForDeployment(rest, change.path, sent, timing, settings);
     },
   };
 }
 
-/** A watchlist item's URL names its watchlist. */
-function watchlistAliasOf(change: PlannedChange): string {
-  if (!change.parent) throw new Error(`watchlist item ${change.name} has no watchlist`);
-  return change.parent;
+/** A deployment runs after the PUT returns: poll it until it ends, within the deployment timeout. */
+async function waitForDeployment(rest: AzureRest, path: string, first: JsonObject, timing: Timing, settings: ClientSettings): Promise<void> {
+  const started = Date.now();
+  let current = first;
+  for (;;) {
+    const properties = (current['properties'] ?? {}) as JsonObject;
+    const state = String(properties['provisioningState'] ?? 'Accepted');
+    if (state === 'Succeeded') return;
+    if (TERMINAL.has(state)) {
+      const error = (properties['error'] ?? {}) as JsonObject;
+      const details = Array.isArray(error['details']) ? (error['details'] as JsonObject[]).map((d) => `${String(d['code'] ?? '')}: ${String(d['message'] ?? '')}`).join('; ') : '';
+      throw new AzureRestError(`deployment ${state.toLowerCase()}: ${printable(String(error['message'] ?? 'no reason given'))}${details ? ` (${printable(details)})` : ''}`);
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed + timing.deploymentPollMs > timing.deploymentTimeoutMs) {
+      throw new AzureRestError(`deployment still ${state} after ${formatSeconds(elapsed)} (--deployment-timeout ${formatSeconds(timing.deploymentTimeoutMs)}); it may still finish: run plan to see`);
+    }
+    if (timing.deploymentPollMs >= 1000) settings.onWait?.(`deployment ${path.split('/').pop()} (${state})`, timing.deploymentPollMs);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, timing.deploymentPollMs);
+      settings.signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new AzureRestError(`interrupted while the deployment was ${state}; it goes on in Azure: run plan to see`));
+      }, { once: true });
+    });
+    const next = await rest.get(path, API_VERSION_OF.deployment);
+    if (!next) throw new AzureRestError('the deployment disappeared while it ran');
+    current = next;
+  }
 }

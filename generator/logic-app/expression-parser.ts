@@ -22,10 +22,10 @@ export type Expression =
 
 /** Functions of the workflow definition language that the playbook may call. */
 export const KNOWN_FUNCTIONS = new Set([
-  'actions', 'and', 'body', 'coalesce', 'concat', 'contains', 'convertFromUtc', 'createArray', 'empty', 'encodeUriComponent',
-  'encodeURIComponent', 'equals', 'first', 'formatDateTime', 'if', 'item', 'items', 'join', 'json', 'last', 'length',
+  'actions', 'addMinutes', 'and', 'body', 'coalesce', 'concat', 'contains', 'convertFromUtc', 'createArray', 'empty', 'encodeUriComponent',
+  'encodeURIComponent', 'equals', 'first', 'formatDateTime', 'greater', 'if', 'item', 'items', 'join', 'json', 'last', 'length',
   'listCallbackUrl', 'not', 'or', 'outputs', 'parameters', 'replace', 'result', 'split', 'string', 'substring', 'take',
-  'toLower', 'toUpper', 'trigger', 'triggerBody', 'triggerOutputs', 'union', 'utcNow', 'variables', 'workflow',
+  'ticks', 'toLower', 'toUpper', 'trigger', 'triggerBody', 'triggerOutputs', 'union', 'utcNow', 'variables', 'workflow',
 ]);
 
 export function parseExpression(text: string): Expression {

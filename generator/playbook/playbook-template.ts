@@ -4,7 +4,9 @@ import { DEFAULT_PLAYBOOK_NAME, type Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { renderMessage, truncatedMessage, type MessageContext } from './message-templates.js';
 import type { PlaybookSource } from './playbook-definition.js';
+import { NOTIFY_AGAIN_AFTER_MINUTES } from './notification-policy.js';
 import { ACTIONS, RUNTIME } from './runtime-values.js';
+import { SENTINEL_API_VERSION } from '../render/api-versions.js';
 
 export const SMS_MAX_LENGTH = 160;
 export const WORKFLOW_API_VERSION = '2017-07-01';
@@ -12,6 +14,12 @@ export const CONNECTION_API_VERSION = '2016-06-01';
 /** Azure Communication Services SMS REST API version the playbook calls. */
 export const ACS_SMS_API_VERSION = '2021-03-07';
 const ALL_OUTCOMES = ['Succeeded', 'Failed', 'Skipped', 'TimedOut'];
+
+/**
+ * The incident comment the playbook writes after notifying starts with this: how a later run for
+ * the same incident (alerts added) knows when people were last told.
+ */
+export const NOTIFIED_MARKER = 'breakglass-sentinel: people notified';
 
 export function playbookName(manifest: Manifest): string {
   return manifest.playbook?.name ?? DEFAULT_PLAYBOOK_NAME;
@@ -49,20 +57,66 @@ function apiConnection(name: Connection, method: string, path: string, body: Arm
 export function workflowDefinition(manifest: Manifest, rules: readonly RenderedRule[], source: PlaybookSource): ArmValue {
   const context = messageContext(manifest, source);
   const m = source.messages;
-  const notify = { [ACTIONS.accountNames]: ['Succeeded'], [ACTIONS.ipAddresses]: ['Succeeded'], [ACTIONS.ruleNames]: ['Succeeded'] };
+  // Runs for the same incident wait for each other (trigger concurrency 1 below), so a run sees the
+  // comment of the run before it. If the comments cannot be read, people are told anyway.
+  const notify = {
+    [ACTIONS.accountNames]: ['Succeeded'],
+    [ACTIONS.ipAddresses]: ['Succeeded'],
+    [ACTIONS.ruleNames]: ['Succeeded'],
+    [ACTIONS.notifiedRecently]: ALL_OUTCOMES,
+  };
   const n = manifest.notifications;
+  const entity = (field: string) => `item()?['properties']?['${field}']`;
   const actions: Record<string, ArmValue> = {
     [ACTIONS.ruleNames]: {
       type: 'Compose',
       inputs: Object.fromEntries(rules.map((r) => [r.guid, logicAppText(r.template.name)])),
       runAfter: {},
     },
+    // Accounts are named by their Entra object id (AadUserId): since July 2026 the Account entity's
+    // Name is only the UPN prefix, so it never identifies an account on its own.
+    [ACTIONS.breakGlassAccounts]: {
+      type: 'Compose',
+      inputs: Object.fromEntries(manifest.accounts.map((a) => [a.objectId.toLowerCase(), logicAppText(a.userPrincipalName)])),
+      runAfter: {},
+    },
+    [ACTIONS.incidentComments]: {
+      type: 'Http',
+      inputs: {
+        method: 'GET',
+        uri: `@{parameters('ResourceManager')}@{${RUNTIME.incidentArmId}}/comments?api-version=${SENTINEL_API_VERSION}`,
+        authentication: { type: 'ManagedServiceIdentity', audience: "@{parameters('ResourceManager')}/" },
+      },
+      runAfter: {},
+    },
+    [ACTIONS.recentNotifications]: {
+      type: 'Query',
+      inputs: {
+        from: `@coalesce(body('${ACTIONS.incidentComments}')?['value'], createArray())`,
+        where: `@and(contains(string(${entity('message')}), '${NOTIFIED_MARKER}'), greater(ticks(${entity('createdTimeUtc')}), ticks(addMinutes(utcNow(), -${NOTIFY_AGAIN_AFTER_MINUTES}))))`,
+      },
+      runAfter: { [ACTIONS.incidentComments]: ['Succeeded'] },
+    },
+    // Alerts added to an incident already notified about within the window: stop quietly (the run
+    // history says why). The first run for an incident always notifies.
+    [ACTIONS.notifiedRecently]: {
+      type: 'If',
+      expression: { and: [{ greater: [`@length(body('${ACTIONS.recentNotifications}'))`, 0] }] },
+      actions: { Stop_notified_recently: { type: 'Terminate', inputs: { runStatus: 'Succeeded' }, runAfter: {} } },
+      else: { actions: {} },
+      runAfter: { [ACTIONS.recentNotifications]: ['Succeeded'] },
+    },
     [ACTIONS.accountEntities]: { type: 'Query', inputs: { from: `@${RUNTIME.relatedEntities}`, where: "@equals(item()?['kind'], 'Account')" }, runAfter: {} },
     [ACTIONS.ipEntities]: { type: 'Query', inputs: { from: `@${RUNTIME.relatedEntities}`, where: "@equals(item()?['kind'], 'Ip')" }, runAfter: {} },
     [ACTIONS.accountNames]: {
       type: 'Select',
-      inputs: { from: `@body('${ACTIONS.accountEntities}')`, select: "@coalesce(item()?['properties']?['friendlyName'], item()?['properties']?['accountName'])" },
-      runAfter: { [ACTIONS.accountEntities]: ['Succeeded'] },
+      inputs: {
+        from: `@body('${ACTIONS.accountEntities}')`,
+        // The manifest's UPN for a break-glass account's object id; otherwise the full UPN
+        // (prefix and suffix), then the object id.
+        select: `@coalesce(outputs('${ACTIONS.breakGlassAccounts}')?[toLower(coalesce(${entity('aadUserId')}, ''))], if(empty(${entity('upnSuffix')}), null, concat(${entity('accountName')}, '@', ${entity('upnSuffix')})), ${entity('aadUserId')}, ${entity('friendlyName')})`,
+      },
+      runAfter: { [ACTIONS.accountEntities]: ['Succeeded'], [ACTIONS.breakGlassAccounts]: ['Succeeded'] },
     },
     [ACTIONS.ipAddresses]: {
       type: 'Select',
@@ -113,7 +167,7 @@ export function workflowDefinition(manifest: Manifest, rules: readonly RenderedR
   actions[ACTIONS.comment] = {
     ...(apiConnection('azuresentinel', 'post', '/Incidents/Comment', {
       incidentArmId: `@${RUNTIME.incidentArmId}`,
-      message: renderMessage(m['incident-comment.html'], 'html', context),
+      message: `<p>${NOTIFIED_MARKER}</p>${renderMessage(m['incident-comment.html'], 'html', context)}`,
     }) as object),
     runAfter: commentAfter,
   };
@@ -124,10 +178,13 @@ export function workflowDefinition(manifest: Manifest, rules: readonly RenderedR
       $connections: { defaultValue: {}, type: 'Object' },
       AcsEndpoint: { defaultValue: '', type: 'String' },
       SmsFromNumber: { defaultValue: '', type: 'String' },
+      ResourceManager: { defaultValue: 'https://management.azure.com', type: 'String' },
     },
     triggers: {
       Microsoft_Sentinel_incident: {
         type: 'ApiConnectionWebhook',
+        // One run at a time: a run for alerts added waits for the run before it and sees its comment.
+        runtimeConfiguration: { concurrency: { runs: 1 } },
         inputs: {
           body: { callback_url: '@{listCallbackUrl()}' },
           host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } },
@@ -195,6 +252,8 @@ export function playbookResources(manifest: Manifest, rules: readonly RenderedRu
         $connections: { value: connectionValues },
         AcsEndpoint: { value: arm("parameters('AcsEndpoint')") },
         SmsFromNumber: { value: arm("parameters('SmsFromNumber')") },
+        // This cloud's Resource Manager, without the trailing slash environment() gives.
+        ResourceManager: { value: arm("if(endsWith(environment().resourceManager, '/'), take(environment().resourceManager, sub(length(environment().resourceManager), 1)), environment().resourceManager)") },
       },
     },
   };

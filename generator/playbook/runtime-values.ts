@@ -10,6 +10,10 @@ export type IncidentField = (typeof INCIDENT_FIELDS)[number];
 /** Names of workflow actions that messages and the comment refer to. */
 export const ACTIONS = {
   ruleNames: 'Rule_names',
+  breakGlassAccounts: 'Break_glass_accounts',
+  incidentComments: 'Incident_comments',
+  recentNotifications: 'Notifications_in_window',
+  notifiedRecently: 'Notified_recently',
   accountEntities: 'Account_entities',
   ipEntities: 'IP_entities',
   accountNames: 'Account_names',

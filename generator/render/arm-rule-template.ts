@@ -1,11 +1,6 @@
 import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmExpression } from '../arm/arm-json.js';
+import { SENTINEL_API_VERSION } from './api-versions.js';
 import type { RenderedRule } from './sentinel-rule.js';
-/**
- * The API version whose model types build the properties (that of @azure/arm-securityinsight).
- * It is a preview version, which NRT rules need; Scheduled rules use it too so both kinds follow
- * the one schema the push path also speaks.
- */
-export const ALERT_RULES_API_VERSION = '2022-09-01-preview';
 export const ALERT_RULE_RESOURCE_TYPE = 'Microsoft.OperationalInsights/workspaces/providers/alertRules';
 
 export interface ArmRuleTemplate {
@@ -29,7 +24,7 @@ export function alertRuleResource(rule: RenderedRule): ArmRuleTemplate['resource
     name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${rule.guid}')`),
     type: ALERT_RULE_RESOURCE_TYPE,
     kind: rule.apiKind,
-    apiVersion: ALERT_RULES_API_VERSION,
+    apiVersion: SENTINEL_API_VERSION,
     properties: rule.properties,
   };
 }

@@ -1,11 +1,28 @@
 import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.js';
 import { DEFAULT_AUTOMATION_RULE_ORDER, type Manifest } from '../manifest/types.js';
-import { ALERT_RULES_API_VERSION } from './arm-rule-template.js';
+import { NOTIFY_AGAIN_AFTER_MINUTES } from '../playbook/notification-policy.js';
+import { SENTINEL_API_VERSION } from './api-versions.js';
 import type { RenderedRule } from './sentinel-rule.js';
 import { uuidV5 } from './uuid-v5.js';
 
-export function automationRuleGuid(manifest: Manifest): string {
-  return uuidV5('breakglass-sentinel/automation-rule/notify', manifest.idNamespace.toLowerCase());
+/**
+ * When the playbook runs. `created`: an incident of our rules is created. `alerts-added`: an alert
+ * is added to an incident that holds an alert of our rules; in the Defender portal, Defender's
+ * correlation may merge a break-glass alert into an existing incident, which never raises
+ * "incident created". The playbook notifies again for such updates at most every
+ * NOTIFY_AGAIN_AFTER_MINUTES. Both conditions name our analytics rules by resource id, never by
+ * title (Defender may rewrite titles).
+ */
+export const AUTOMATION_TRIGGERS = ['created', 'alerts-added'] as const;
+export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
+
+export function automationRuleGuid(manifest: Manifest, trigger: AutomationTrigger): string {
+  // The first keeps the id it has always had, so existing workspaces update it in place.
+  return uuidV5(trigger === 'created' ? 'breakglass-sentinel/automation-rule/notify' : 'breakglass-sentinel/automation-rule/notify-alerts-added', manifest.idNamespace.toLowerCase());
+}
+
+export function automationRuleLabel(trigger: AutomationTrigger): string {
+  return trigger === 'created' ? 'automation rule: run the playbook on incident created' : 'automation rule: run the playbook when alerts are added';
 }
 
 /** A rule's full resource id inside the template's workspace: what incidents record. */
@@ -14,31 +31,34 @@ export function alertRuleResourceId(guid: string): ArmValue {
 }
 
 /**
- * Runs the playbook for every incident that any of our rules creates. The condition is on the
- * incident's analytics rule ids, which NRT and scheduled rules both record. Ids are ARM
- * expressions in a template and plain resource ids when push sends it.
+ * The automation rule's properties. Ids are ARM expressions in a template and plain resource ids
+ * when push sends it: one builder for both.
  */
-export function automationRuleProperties<T>(manifest: Manifest, ruleResourceIds: T[], playbookResourceId: T, tenantId: T) {
+export function automationRuleProperties<T>(manifest: Manifest, trigger: AutomationTrigger, ruleResourceIds: T[], playbookResourceId: T, tenantId: T) {
+  const ourRules = { conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleResourceIds } };
   return {
-    displayName: 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)',
+    displayName:
+      trigger === 'created'
+        ? 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)'
+        : `Break-glass: notify people when break-glass alerts join an incident, at most every ${NOTIFY_AGAIN_AFTER_MINUTES} minutes (breakglass-sentinel)`,
     order: manifest.playbook?.automationRuleOrder ?? DEFAULT_AUTOMATION_RULE_ORDER,
     triggeringLogic: {
       isEnabled: true,
       triggersOn: 'Incidents',
-      triggersWhen: 'Created',
-      conditions: [{ conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleResourceIds } }],
+      triggersWhen: trigger === 'created' ? 'Created' : 'Updated',
+      conditions: trigger === 'created' ? [ourRules] : [{ conditionType: 'PropertyArrayChanged', conditionProperties: { arrayType: 'Alerts', changeType: 'Added' } }, ourRules],
     },
     actions: [{ order: 1, actionType: 'RunPlaybook', actionConfiguration: { logicAppResourceId: playbookResourceId, tenantId } }],
   };
 }
 
-export function automationRuleResource(manifest: Manifest, rules: readonly RenderedRule[], playbookResourceId: ArmValue): ArmValue {
-  return {
+export function automationRuleResources(manifest: Manifest, rules: readonly RenderedRule[], playbookResourceId: ArmValue): ArmValue[] {
+  return AUTOMATION_TRIGGERS.map((trigger) => ({
     type: 'Microsoft.OperationalInsights/workspaces/providers/automationRules',
-    apiVersion: ALERT_RULES_API_VERSION,
-    name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${automationRuleGuid(manifest)}')`),
-    properties: automationRuleProperties(manifest, rules.map((r) => alertRuleResourceId(r.guid)), playbookResourceId, arm('subscription().tenantId')),
-  };
+    apiVersion: SENTINEL_API_VERSION,
+    name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${automationRuleGuid(manifest, trigger)}')`),
+    properties: automationRuleProperties(manifest, trigger, rules.map((r) => alertRuleResourceId(r.guid)), playbookResourceId, arm('subscription().tenantId')),
+  }));
 }
 
 /** out/arm/automation-rule.json, for a workspace where the playbook is already deployed. */
@@ -54,6 +74,6 @@ export function automationRuleTemplate(manifest: Manifest, rules: readonly Rende
         metadata: { description: 'Resource id of the notification playbook (out/arm/playbook.json).' },
       },
     },
-    resources: [automationRuleResource(manifest, rules, arm("parameters('PlaybookResourceId')"))],
+    resources: automationRuleResources(manifest, rules, arm("parameters('PlaybookResourceId')")),
   };
 }

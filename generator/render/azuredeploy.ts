@@ -3,7 +3,7 @@ import type { Manifest } from '../manifest/types.js';
 import { playbookParameters, playbookResources, playbookVariables } from '../playbook/playbook-template.js';
 import type { PlaybookSource } from '../playbook/playbook-definition.js';
 import { alertRuleResource } from './arm-rule-template.js';
-import { automationRuleResource, alertRuleResourceId } from './automation-rule.js';
+import { automationRuleResources, alertRuleResourceId } from './automation-rule.js';
 import { queryContext } from './query-context.js';
 import type { RenderedRules } from './render-rules.js';
 import { watchlistResource } from './watchlist-resource.js';
@@ -19,7 +19,7 @@ export function azureDeployTemplate(manifest: Manifest, rendered: RenderedRules,
   const watchlistId = arm(`resourceId('Microsoft.OperationalInsights/workspaces/providers/Watchlists', parameters('workspace'), 'Microsoft.SecurityInsights', '${alias}')`);
   const readsWatchlist = rendered.accountSource === 'watchlist';
   const rules = rendered.rules.map((rule) => ({ ...alertRuleResource(rule), ...(readsWatchlist ? { dependsOn: [watchlistId] } : {}) }));
-  const automation = automationRuleResource(manifest, rendered.rules, PLAYBOOK_ID) as Record<string, ArmValue>;
+  const automation = automationRuleResources(manifest, rendered.rules, PLAYBOOK_ID) as Record<string, ArmValue>[];
   return {
     $schema: DEPLOYMENT_TEMPLATE_SCHEMA,
     contentVersion: '1.0.0.0',
@@ -32,7 +32,7 @@ export function azureDeployTemplate(manifest: Manifest, rendered: RenderedRules,
       watchlistResource(manifest),
       ...rules,
       ...playbookResources(manifest, rendered.rules, playbook),
-      { ...automation, dependsOn: [PLAYBOOK_ID, ...rendered.rules.map((r) => alertRuleResourceId(r.guid))] },
+      ...automation.map((resource) => ({ ...resource, dependsOn: [PLAYBOOK_ID, ...rendered.rules.map((r) => alertRuleResourceId(r.guid))] })),
       workbook,
     ],
   };

@@ -21,3 +21,14 @@ export function durationText(ms: number): string {
   if (minutes % 60 === 0) return `${minutes / 60}h`;
   return `${minutes}m`;
 }
+
+/**
+ * Minutes of an ISO 8601 duration as ARM writes them (`PT5M`, `P14D`, `P2DT1H30M`, `PT0.5H`);
+ * undefined when the text is not one. Years and months have no fixed length and are refused.
+ */
+export function isoDurationMinutes(text: string): number | undefined {
+  const match = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return undefined;
+  const [, w, d, h, m, s] = match.map((part) => (part === undefined ? 0 : Number(part)));
+  return w! * 7 * 1440 + d! * 1440 + h! * 60 + m! + s! / 60;
+}

@@ -48,7 +48,7 @@ export function outputFiles(input: OutputInput): OutputFile[] {
     { path: 'arm/diagnostic-settings.json', content: armTemplateText(diagnosticSettingsTemplate(manifest)) },
     { path: 'azure-monitor/alerts.json', content: armTemplateText(azureMonitorTemplate(manifest, input.inlineRules)) },
     { path: 'entra/sspr-exclusion-rule.txt', content: input.ssprRule },
-    { path: `watchlist/${queryContext(manifest).watchlist.alias}.csv`, content: watchlistCsv(manifest) },
+    { path: `watchlist/${queryContext(manifest).watchlist.alias}.csv`, content: watchlistCsv(manifest, 'people') },
   );
   return files;
 }

@@ -1,13 +1,11 @@
-import type { NrtAlertRule, ScheduledAlertRule } from '@azure/arm-securityinsight';
 import type { TriggerOperator } from '../catalog/rule-template.js';
 import { isoDuration } from './durations.js';
 import { managedDescription } from './ownership.js';
 import type { RenderedQuery } from './query-template.js';
 import type { ResolvedRule } from './resolve-rules.js';
+import type { NrtRuleProperties, ScheduledRuleProperties } from './sentinel-types.js';
 
-type ServerFields = 'id' | 'name' | 'type' | 'systemData' | 'etag' | 'lastModifiedUtc' | 'kind';
-export type ScheduledRuleProperties = Omit<ScheduledAlertRule, ServerFields>;
-export type NrtRuleProperties = Omit<NrtAlertRule, ServerFields>;
+export type { NrtRuleProperties, ScheduledRuleProperties } from './sentinel-types.js';
 
 export interface RenderedRule extends ResolvedRule {
   query: RenderedQuery;
@@ -16,7 +14,7 @@ export interface RenderedRule extends ResolvedRule {
   properties: ScheduledRuleProperties | NrtRuleProperties;
 }
 
-const TRIGGER_OPERATORS: Record<TriggerOperator, ScheduledAlertRule['triggerOperator']> = {
+const TRIGGER_OPERATORS: Record<TriggerOperator, ScheduledRuleProperties['triggerOperator']> = {
   gt: 'GreaterThan',
   lt: 'LessThan',
   eq: 'Equal',
@@ -26,8 +24,10 @@ const TRIGGER_OPERATORS: Record<TriggerOperator, ScheduledAlertRule['triggerOper
 /** The rule's Sentinel properties as typed model objects; the same object feeds ARM and the API. */
 export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): RenderedRule {
   const t = rule.template;
-  // This API version takes parent technique ids only (T1078); sub-techniques stay in the YAML.
+  // The API takes techniques (T1078) and sub-techniques (T1078.004) in two lists; the rule file
+  // lists both in relevantTechniques, as Azure-Sentinel's YAML does.
   const techniques = [...new Set(t.relevantTechniques.map((id) => id.split('.')[0]!))];
+  const subTechniques = [...new Set(t.relevantTechniques.filter((id) => id.includes('.')))];
   const common = {
     displayName: t.name,
     description: managedDescription(t.description, t.id, t.version),
@@ -35,13 +35,14 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): Rendered
     enabled: rule.enabled,
     query: query.text,
   };
-  const detection = {
+  const detection: Omit<NrtRuleProperties, keyof typeof common> = {
     suppressionDuration: 'PT5H',
     suppressionEnabled: false,
     tactics: t.tactics,
     techniques,
+    ...(subTechniques.length > 0 ? { subTechniques } : {}),
     incidentConfiguration: {
-      createIncident: true,
+      createIncident: t.createIncident ?? true,
       groupingConfiguration: {
         // Every use of a break-glass account is its own incident: never fold one into another.
         enabled: false,

@@ -1,6 +1,6 @@
 import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.js';
 import type { Manifest } from '../manifest/types.js';
-import { ALERT_RULES_API_VERSION } from './arm-rule-template.js';
+import { SENTINEL_API_VERSION } from './api-versions.js';
 import { queryContext } from './query-context.js';
 import { MANAGED_MARKER } from './ownership.js';
 import { watchlistCsv, WATCHLIST_SEARCH_KEY } from './watchlist-csv.js';
@@ -14,6 +14,7 @@ export function watchlistProperties(manifest: Manifest) {
     description: `Emergency access accounts watched by the breakglass-sentinel rules. ${MANAGED_MARKER}: edit the accounts manifest, not this watchlist.`,
     provider: 'breakglass-sentinel',
     source: `${alias}.csv`,
+    sourceType: 'Local',
     itemsSearchKey: WATCHLIST_SEARCH_KEY,
     contentType: 'text/csv',
     numberOfLinesToSkip: 0,
@@ -25,10 +26,9 @@ export function watchlistResource(manifest: Manifest): ArmValue {
   const properties = watchlistProperties(manifest);
   return {
     type: 'Microsoft.OperationalInsights/workspaces/providers/Watchlists',
-    apiVersion: ALERT_RULES_API_VERSION,
+    apiVersion: SENTINEL_API_VERSION,
     name: arm(`concat(parameters('workspace'),'/Microsoft.SecurityInsights/${properties.watchlistAlias}')`),
-    kind: '',
-    properties: { ...properties, rawContent: watchlistCsv(manifest) },
+    properties: { ...properties, rawContent: watchlistCsv(manifest, 'sentinel') },
   };
 }
 

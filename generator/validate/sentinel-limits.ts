@@ -1,85 +1,74 @@
-import { ATTACK_TACTICS } from '../catalog/rule-template.js';
 import type { Finding } from '../findings.js';
-import { durationMinutes } from '../render/durations.js';
-import { MAX_QUERY_LENGTH } from '../render/render-rules.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
+import { alertRuleViolations, type BodyPath } from './service-rules.js';
 
-/** Identifiers Sentinel accepts per entity type (for the types a break-glass rule can use). */
-export const ENTITY_IDENTIFIERS: Record<string, readonly string[]> = {
-  Account: ['Name', 'FullName', 'NTDomain', 'DnsDomain', 'UPNSuffix', 'Sid', 'AadTenantId', 'AadUserId', 'PUID', 'IsDomainJoined', 'DisplayName', 'ObjectGuid', 'CloudAppAccountId'],
-  IP: ['Address'],
-  Host: ['DnsDomain', 'NTDomain', 'HostName', 'FullName', 'NetBiosName', 'AzureID', 'OMSAgentID', 'OSFamily', 'OSVersion', 'IsDomainJoined'],
-  CloudApplication: ['AppId', 'Name', 'InstanceName'],
-  AzureResource: ['ResourceId'],
-  SecurityGroup: ['DistinguishedName', 'SID', 'ObjectGuid'],
-  URL: ['Url'],
-  Mailbox: ['MailboxPrimaryAddress', 'DisplayName', 'Upn', 'ExternalDirectoryObjectId', 'RiskLevel'],
-};
-
-const MIN_MINUTES = 5;
-const MAX_MINUTES = 14 * 24 * 60;
-const CUSTOM_DETAIL_KEY = /^[a-zA-Z]+\w*$/;
-
+/** Where a finding about a rule points: its rule file, or the manifest when the manifest set the value. */
 export type Locator = (rule: RenderedRule, field: string, segments: readonly (string | number)[]) => Pick<Finding, 'location' | 'path'>;
 
-/** Sentinel's documented limits for an analytics rule; every offender is reported, not just the first. */
-export function checkSentinelLimits(rule: RenderedRule, at: Locator): Finding[] {
-  const findings: Finding[] = [];
-  const t = rule.template;
-  const p = rule.properties;
-  const fail = (code: string, message: string, field: string, segments: (string | number)[], hint?: string) =>
-    findings.push({ severity: 'error', code: `sentinel/${code}`, ruleId: rule.id, message: `${rule.id}: ${message}`, ...(hint ? { hint } : {}), ...at(rule, field, segments) });
-
-  const length = rule.query.text.length;
-  if (length < 1 || length > MAX_QUERY_LENGTH) {
-    fail('query-length', `the rendered query is ${length} characters; Sentinel allows 1 to ${MAX_QUERY_LENGTH}`, 'query', ['query'], 'Use accountSource: watchlist so the account lists are not written into the query.');
+/**
+ * Where a property of the API body comes from in a rule file. Most keep their name; a few are
+ * renamed (the file speaks Azure-Sentinel's YAML: `name`, `relevantTechniques`, `version`), and
+ * settings without a field of their own point at the rule's `kind`.
+ */
+function templateSegments(path: BodyPath): (string | number)[] {
+  const [, first, ...rest] = path;
+  switch (first) {
+    case 'displayName':
+      return ['name', ...rest];
+    case 'techniques':
+    case 'subTechniques':
+      return ['relevantTechniques'];
+    case 'templateVersion':
+      return ['version'];
+    case 'suppressionEnabled':
+    case 'suppressionDuration':
+      return ['kind'];
+    case undefined:
+      return [];
+    default:
+      return [first, ...rest];
   }
-  if ((p.displayName ?? '').length > 256) fail('name-length', `the name is ${p.displayName!.length} characters; Sentinel allows 256`, 'name', ['name']);
-  if ((p.description ?? '').length > 5000) fail('description-length', `the description is ${p.description!.length} characters with the managed-by note; Sentinel allows 5000`, 'description', ['description']);
-
-  if (rule.kind === 'scheduled') {
-    const frequency = durationMinutes(rule.queryFrequency);
-    const period = durationMinutes(rule.queryPeriod);
-    for (const [field, value, minutes] of [['queryFrequency', rule.queryFrequency, frequency], ['queryPeriod', rule.queryPeriod, period]] as const) {
-      if (minutes < MIN_MINUTES || minutes > MAX_MINUTES) fail('schedule', `${field} ${value} is outside Sentinel's range of 5m to 14d`, field, [field]);
-    }
-    if (frequency > period) fail('schedule', `queryFrequency ${rule.queryFrequency} is longer than queryPeriod ${rule.queryPeriod}: events between runs would be missed`, 'queryFrequency', ['queryFrequency'], 'Make queryPeriod at least as long as queryFrequency.');
-    if (period >= 2 * 1440 && frequency < 60) fail('schedule', `a queryPeriod of ${rule.queryPeriod} (2 days or more) needs a queryFrequency of 1h or more, not ${rule.queryFrequency}`, 'queryFrequency', ['queryFrequency']);
-    if (t.triggerThreshold < 0 || t.triggerThreshold > 10000) fail('trigger-threshold', `triggerThreshold ${t.triggerThreshold} is outside 0 to 10000`, 'triggerThreshold', ['triggerThreshold']);
-  }
-
-  t.tactics.forEach((tactic, i) => {
-    if (!(ATTACK_TACTICS as readonly string[]).includes(tactic)) fail('tactic', `tactic '${tactic}' is not one of Sentinel's: ${ATTACK_TACTICS.join(', ')}`, 'tactics', ['tactics', i]);
-  });
-
-  if (t.entityMappings.length > 10) fail('entity-mappings', `${t.entityMappings.length} entity mappings; Sentinel allows 10`, 'entityMappings', ['entityMappings']);
-  t.entityMappings.forEach((mapping, i) => {
-    const count = mapping.fieldMappings.length;
-    if (count < 1 || count > 3) fail('entity-mappings', `entity mapping ${i} (${mapping.entityType}) has ${count} identifiers; Sentinel allows 1 to 3`, 'entityMappings', ['entityMappings', i]);
-    const known = ENTITY_IDENTIFIERS[mapping.entityType];
-    mapping.fieldMappings.forEach((field, j) => {
-      if (known && !known.includes(field.identifier)) {
-        fail('entity-identifier', `'${field.identifier}' is not an identifier of the ${mapping.entityType} entity (${known.join(', ')})`, 'entityMappings', ['entityMappings', i, 'fieldMappings', j, 'identifier']);
-      }
-    });
-  });
-
-  const details = Object.keys(t.customDetails ?? {});
-  if (details.length > 20) fail('custom-details', `${details.length} custom details; Sentinel allows 20`, 'customDetails', ['customDetails']);
-  for (const key of details) {
-    if (!CUSTOM_DETAIL_KEY.test(key) || key.length > 20) {
-      fail('custom-details', `custom detail key '${key}' must start with a letter, hold only letters, digits and _, and be at most 20 characters`, 'customDetails', ['customDetails', key]);
-    }
-  }
-
-  const title = t.alertDetailsOverride?.alertDisplayNameFormat;
-  if (title !== undefined && placeholders(title).length > 3) {
-    fail('title-placeholders', `alertDisplayNameFormat uses ${placeholders(title).length} placeholders; Sentinel allows 3`, 'alertDetailsOverride', ['alertDetailsOverride', 'alertDisplayNameFormat']);
-  }
-  return findings;
 }
 
-/** A `{{Column}}` placeholder of an alert details override; the column name is group 1. */
+/**
+ * Microsoft Sentinel's own validations of the rule (the table in service-rules.ts, which the
+ * Resource Manager emulator enforces too), each at its place in the rule file or manifest, with
+ * the service's message. Every violation is reported, not only the first of each attribute.
+ */
+export function checkSentinelLimits(rule: RenderedRule, at: Locator): Finding[] {
+  return alertRuleViolations(rule.apiKind, rule.properties).map((v) => {
+    const segments = templateSegments(v.path);
+    return {
+      severity: 'error',
+      code: `sentinel/${v.rule.id}`,
+      ruleId: rule.id,
+      message: `${rule.id}: Sentinel refuses this rule: ${v.message}`,
+      hint: v.rule.hint,
+      ...at(rule, String(segments[0] ?? ''), segments),
+    };
+  });
+}
+
+/**
+ * Rules must create incidents: in the Defender portal, where Sentinel moves, an alert without an
+ * incident is not shown in the incident queue, and our automation rule runs only on incidents.
+ * Our catalog must; a rule of a user's own folder gets a warning.
+ */
+export function checkCreatesIncident(rule: RenderedRule, at: Locator): Finding[] {
+  if (rule.properties.incidentConfiguration?.createIncident !== false) return [];
+  return [
+    {
+      severity: rule.builtIn ? 'error' : 'warning',
+      code: 'sentinel/no-incident',
+      ruleId: rule.id,
+      message: `${rule.id}: createIncident is false: its alerts raise no incident, so nobody is notified and the Defender portal's incident queue never shows them`,
+      hint: 'Remove createIncident: false (incidents are created by default).',
+      ...at(rule, 'createIncident', ['createIncident']),
+    },
+  ];
+}
+
+/** A `{{Column}}` placeholder of an alert details override, as a column name (group 1). */
 export const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
 /** The `{{Column}}` placeholders of an alert details override. */

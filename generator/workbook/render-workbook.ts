@@ -158,7 +158,9 @@ export function workbookResource(manifest: Manifest, parsed: ParsedWorkbook & { 
   return {
     type: 'Microsoft.Insights/workbooks',
     apiVersion: '2022-04-01',
-    name: workbookGuid(manifest, parsed.workbook.id),
+    // Workbook names are unique per subscription: one per workspace, derived by ARM from the
+    // manifest's workbook id and the workspace's resource id (guid() is deterministic).
+    name: arm(`guid('${workbookGuid(manifest, parsed.workbook.id)}', resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace')))`),
     location: arm("parameters('location')"),
     kind: 'shared',
     tags: { 'managed-by': 'breakglass-sentinel', 'hidden-title': parsed.workbook.displayName },

@@ -1,0 +1,222 @@
+/**
+ * JSON over HTTPS to Azure Resource Manager, with the Azure SDK's own pipeline (token acquisition,
+ * proxies, user agent) but our own waiting rules, because a push at 3 a.m. must never hang:
+ * - every request has a timeout;
+ * - 429 and 5xx are retried after the server's Retry-After (or a backoff), but never past the
+ *   run's retry budget: a `Retry-After: 3600` fails at once with a message instead of sleeping;
+ * - a dropped connection is retried for reads; a write is retried only when it surely did not
+ *   reach the server (refused), since a repeated write could act twice;
+ * - every wait is announced (`onWait`) and ends when the signal aborts (Ctrl-C);
+ * - a response that is not the JSON we expect is an error, never read as "nothing there".
+ * The bodies we send are exactly what we built: no SDK model sits in between to drop a property.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type PipelineResponse } from '@azure/core-rest-pipeline';
+
+export interface RestSettings {
+  credential: TokenCredential;
+  /** https://management.azure.com (or a sovereign cloud's, or a test emulator's). */
+  endpoint: string;
+  scope: string;
+  /** No answer within this time fails the request. */
+  requestTimeoutMs: number;
+  /** All the waiting between retries of one client may add up to this much. */
+  retryBudgetMs: number;
+  /** First backoff when the server gives no Retry-After; it doubles per attempt. */
+  retryDelayMs: number;
+  maxRetries: number;
+  signal?: AbortSignal;
+  /** Told before every wait longer than a blink, so a terminal can show what is waited for. */
+  onWait?: (what: string, ms: number) => void;
+  /** Seam for tests: certificate authorities to trust instead of the system's (a local emulator's). */
+  tls?: { ca: string };
+  /** Seam for tests. */
+  httpClient?: HttpClient;
+}
+
+/** An answer that is not what was asked for: HTTP status, the service's error code and message. */
+export class AzureRestError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type JsonObject = Record<string, unknown>;
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Server text shown on a terminal: control characters (escape sequences that could rewrite lines) made visible. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export class AzureRest {
+  private readonly pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, userAgentOptions: { userAgentPrefix: 'breakglass-sentinel' } });
+  private readonly http: HttpClient;
+  private waitedMs = 0;
+
+  constructor(private readonly settings: RestSettings) {
+    this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: settings.credential, scopes: settings.scope }));
+    this.http = settings.httpClient ?? createDefaultHttpClient();
+  }
+
+  /** GET a resource; undefined when it does not exist (404). */
+  async get(path: string, apiVersion: string): Promise<JsonObject | undefined> {
+    const response = await this.send('GET', path, apiVersion);
+    if (response.status === 404) return undefined;
+    return this.objectBody(response, `GET ${path}`);
+  }
+
+  /** GET a collection and every page after it; each item must be an object. */
+  async list(path: string, apiVersion: string): Promise<JsonObject[]> {
+    const items: JsonObject[] = [];
+    let url: string | undefined = this.url(path, apiVersion);
+    for (let page = 0; url; page++) {
+      if (page > 1000) throw new AzureRestError(`GET ${path}: more than 1000 pages; stopped`);
+      const response = await this.send('GET', url, undefined);
+      const body = this.objectBody(response, `GET ${path}`);
+      if (!Array.isArray(body['value']) || !body['value'].every(isObject)) throw new AzureRestError(`GET ${path}: the answer has no list of resources ("value"); not reading it as an empty workspace`, response.status);
+      items.push(...(body['value'] as JsonObject[]));
+      url = typeof body['nextLink'] === 'string' && body['nextLink'] !== '' ? body['nextLink'] : undefined;
+    }
+    return items;
+  }
+
+  async put(path: string, apiVersion: string, body: unknown): Promise<JsonObject> {
+    return this.objectBody(await this.send('PUT', path, apiVersion, body), `PUT ${path}`);
+  }
+
+  async delete(path: string, apiVersion: string): Promise<void> {
+    const response = await this.send('DELETE', path, apiVersion);
+    if (response.status !== 404) this.check(response, `DELETE ${path}`);
+  }
+
+  private url(path: string, apiVersion: string): string {
+    return `${this.settings.endpoint}${path}?api-version=${encodeURIComponent(apiVersion)}`;
+  }
+
+  /** One request with timeout and retries; returns the final response (any status). */
+  private async send(method: 'GET' | 'PUT' | 'DELETE', pathOrUrl: string, apiVersion: string | undefined, body?: unknown): Promise<PipelineResponse> {
+    const url = apiVersion === undefined ? pathOrUrl : this.url(pathOrUrl, apiVersion);
+    const what = `${method} ${new URL(url).pathname}`;
+    for (let attempt = 0; ; attempt++) {
+      this.settings.signal?.throwIfAborted();
+      // The timeout is our own signal (its timer never keeps the process alive). Reads also stop at
+      // Ctrl-C; a write under way finishes (its outcome must be known), bounded by the timeout.
+      const timeout = AbortSignal.timeout(this.settings.requestTimeoutMs);
+      const user = method === 'GET' ? this.settings.signal : undefined;
+      const request = createPipelineRequest({
+        url,
+        method,
+        headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        abortSignal: user ? AbortSignal.any([timeout, user]) : timeout,
+        ...(this.settings.tls ? { tlsSettings: this.settings.tls } : {}),
+      });
+      let response: PipelineResponse;
+      try {
+        response = await this.pipeline.sendRequest(this.http, request);
+      } catch (error) {
+        if (this.settings.signal?.aborted && !timeout.aborted) throw error;
+        const failure = networkFailure(error, timeout.aborted, this.settings.requestTimeoutMs);
+        const retryable = method === 'GET' || failure.refused;
+        if (!retryable || attempt >= this.settings.maxRetries) throw new AzureRestError(`${what}: ${failure.message}${retryable ? ` (after ${attempt + 1} tries)` : ''}`);
+        await this.wait(`${what} (${failure.message})`, this.backoff(attempt));
+        continue;
+      }
+      if (!RETRY_STATUS.has(response.status) || attempt >= this.settings.maxRetries) return response;
+      const asked = retryAfterMs(response);
+      await this.wait(`${what} (HTTP ${response.status}${asked !== undefined ? `, Retry-After ${Math.ceil(asked / 1000)} s` : ''})`, asked ?? this.backoff(attempt));
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return this.settings.retryDelayMs * 2 ** attempt;
+  }
+
+  private async wait(what: string, ms: number): Promise<void> {
+    if (this.waitedMs + ms > this.settings.retryBudgetMs) {
+      throw new AzureRestError(`${what}: retrying would wait ${formatSeconds(ms)}, past the retry budget of ${formatSeconds(this.settings.retryBudgetMs)} (${formatSeconds(this.waitedMs)} already waited); run again later or raise --retry-budget`);
+    }
+    this.waitedMs += ms;
+    if (ms >= 1000) this.settings.onWait?.(what, ms);
+    await sleep(ms, this.settings.signal);
+  }
+
+  private objectBody(response: PipelineResponse, what: string): JsonObject {
+    this.check(response, what);
+    const text = response.bodyAsText ?? '';
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new AzureRestError(`${what}: the answer is not JSON (${describeBody(response)}); is --arm-endpoint a Resource Manager endpoint?`, response.status);
+    }
+    if (!isObject(parsed)) throw new AzureRestError(`${what}: the answer is not a JSON object`, response.status);
+    return parsed;
+  }
+
+  private check(response: PipelineResponse, what: string): void {
+    if (response.status >= 200 && response.status < 300) return;
+    const { code, message } = serviceError(response);
+    throw new AzureRestError(`HTTP ${response.status}${code ? ` ${code}` : ''}: ${message ?? what}`, response.status, code);
+  }
+}
+
+/** The service's error code and message from an ARM error body (`{ error: { code, message } }`); nothing else of it (never headers). */
+function serviceError(response: PipelineResponse): { code?: string; message?: string } {
+  try {
+    const body = JSON.parse(response.bodyAsText ?? '') as unknown;
+    const error = isObject(body) && isObject(body['error']) ? body['error'] : undefined;
+    const code = typeof error?.['code'] === 'string' ? printable(error['code']) : undefined;
+    const message = typeof error?.['message'] === 'string' ? printable(error['message'].split('\n')[0]!) : undefined;
+    return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+  } catch {
+    return { message: describeBody(response) };
+  }
+}
+
+function describeBody(response: PipelineResponse): string {
+  const type = response.headers.get('content-type') ?? 'no content type';
+  const length = (response.bodyAsText ?? '').length;
+  return `${type}, ${length} characters`;
+}
+
+function retryAfterMs(response: PipelineResponse): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function networkFailure(error: unknown, timedOut: boolean, timeoutMs: number): { message: string; refused: boolean } {
+  const e = error as { code?: string; message?: string; name?: string };
+  if (timedOut) return { message: `no answer within ${formatSeconds(timeoutMs)} (--request-timeout)`, refused: false };
+  const code = e?.code ?? '';
+  return { message: `connection failed${code ? ` (${code})` : ''}: ${printable(String(e?.message ?? error)).split('\n')[0]}`, refused: code === 'ECONNREFUSED' };
+}
+
+export function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
