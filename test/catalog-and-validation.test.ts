@@ -70,10 +70,10 @@ describe('validation of rendered rules', () => {
     const summary = findings.map((f) => `${f.ruleId} ${f.code} ${f.location?.file.split('/').pop()}:${f.location?.line}`).sort();
     expect(summary).toEqual(
       [
-        'bad-mappings sentinel/custom-details bad-mappings.yaml:26',
+        'bad-mappings sentinel/alert-name-placeholders bad-mappings.yaml:28',
+        'bad-mappings sentinel/custom-details-key bad-mappings.yaml:26',
         'bad-mappings sentinel/entity-identifier bad-mappings.yaml:20',
         'bad-mappings sentinel/tactic bad-mappings.yaml:11',
-        'bad-mappings sentinel/title-placeholders bad-mappings.yaml:28',
         'bad-mappings sentinel/unknown-column bad-mappings.yaml:23',
         'search-star sentinel/full-scan search-star.yaml:26',
         // SigninLogs.Status is dynamic, AADNonInteractiveUserSignInLogs.Status a string: the union

@@ -4,7 +4,9 @@ import { checkWorkflowExpressions } from '../generator/logic-app/check-workflow.
 import { parseExpression, parseStringValue } from '../generator/logic-app/expression-parser.js';
 import { logicAppText } from '../generator/logic-app/literal-text.js';
 import type { Manifest } from '../generator/manifest/types.js';
-import { playbookTemplate, SMS_MAX_LENGTH, workflowDefinition } from '../generator/playbook/playbook-template.js';
+import { NOTIFIED_MARKER, playbookTemplate, SMS_MAX_LENGTH, workflowDefinition } from '../generator/playbook/playbook-template.js';
+import { NOTIFY_AGAIN_AFTER_MINUTES } from '../generator/playbook/notification-policy.js';
+import { SENTINEL_API_VERSION } from '../generator/render/api-versions.js';
 import { armTemplateText } from '../generator/arm/arm-json.js';
 import { jsonFile, loadContent, type Content } from './helpers/content.js';
 
@@ -101,6 +103,41 @@ describe('playbook template', () => {
     for (const needle of ["body('Account_names')", "outputs('Rule_names')", "['createdTimeUtc']", "body('IP_addresses')", "['incidentUrl']"]) {
       expect(expressions.some((e) => e.includes(needle)), needle).toBe(true);
     }
+  });
+
+  it('tells people once per incident, again for alerts added only after the notification window, and fails open', () => {
+    const { workflow, definition } = playbook();
+    const trigger = definition.triggers['Microsoft_Sentinel_incident'] as unknown as { runtimeConfiguration: unknown };
+    // Runs for one incident wait for each other, so a run sees the comment of the one before.
+    expect(trigger.runtimeConfiguration).toEqual({ concurrency: { runs: 1 } });
+    const read = definition.actions['Incident_comments']! as Action & { inputs: { uri: string; authentication: { type: string; audience: string } } };
+    expect(read.inputs.method).toBe('GET');
+    expect(read.inputs.uri).toBe(`@{parameters('ResourceManager')}@{triggerBody()?['object']?['id']}/comments?api-version=${SENTINEL_API_VERSION}`);
+    expect(read.inputs.authentication).toEqual({ type: 'ManagedServiceIdentity', audience: "@{parameters('ResourceManager')}/" });
+    const window = definition.actions['Notifications_in_window']! as Action & { inputs: { where: string } };
+    expect(window.inputs.where).toContain(`'${NOTIFIED_MARKER}'`);
+    expect(window.inputs.where).toContain(`addMinutes(utcNow(), -${NOTIFY_AGAIN_AFTER_MINUTES})`);
+    const gate = definition.actions['Notified_recently']! as Action & { actions: Record<string, { type: string; inputs: unknown }> };
+    expect(Object.values(gate.actions)).toEqual([{ type: 'Terminate', inputs: { runStatus: 'Succeeded' }, runAfter: {} }]);
+    // Every notification waits for the gate, whatever its outcome: if the comments cannot be read, people are told.
+    for (const action of ['Send_email', 'Send_SMS', 'Post_to_Teams']) expect(definition.actions[action]!.runAfter['Notified_recently']).toEqual(['Succeeded', 'Failed', 'Skipped', 'TimedOut']);
+    // The comment that records a notification starts with the marker the gate looks for.
+    expect(literalText(definition.actions['Add_comment_to_incident']!.inputs.body!['message'] as string).startsWith(`<p>${NOTIFIED_MARKER}</p>`)).toBe(true);
+    // The workflow's Resource Manager endpoint is this cloud's, from ARM's environment().
+    expect(JSON.stringify((workflow.properties['parameters'] as Record<string, unknown>)['ResourceManager'])).toContain('environment().resourceManager');
+  });
+
+  it('names accounts by their object id (AadUserId) or full UPN, never by the entity Name alone', () => {
+    const { definition } = playbook();
+    const known = definition.actions['Break_glass_accounts']! as Action & { inputs: Record<string, string> };
+    expect(Object.fromEntries(Object.entries(known.inputs).map(([k, v]) => [k, literalText(v)]))).toEqual({ '34bbde15-5585-4333-a9d6-fd1b529ab024': 'bg-emergency-01@contoso.onmicrosoft.com', '2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45': 'bg-emergency-02@contoso.onmicrosoft.com' });
+    const select = (definition.actions['Account_names']! as Action & { inputs: { select: string } }).inputs.select;
+    const expression = parseExpression(select.slice(1));
+    expect(expression).toMatchObject({ kind: 'call', name: 'coalesce' });
+    // First the manifest's UPN for the aadUserId, then accountName@upnSuffix, then the object id.
+    expect(select.indexOf("outputs('Break_glass_accounts')?[toLower(coalesce(item()?['properties']?['aadUserId']")).toBeGreaterThan(0);
+    expect(select).toContain("concat(item()?['properties']?['accountName'], '@', item()?['properties']?['upnSuffix'])");
+    expect(select).not.toMatch(/coalesce\(item\(\)\?\['properties'\]\?\['friendlyName'\], item\(\)\?\['properties'\]\?\['accountName'\]\)/);
   });
 
   it('cuts the SMS to one segment when the playbook runs', () => {

@@ -139,8 +139,8 @@ describe('output shapes', () => {
     const text = exampleText.replace('  signin-failure:\n    severity: High\n', '  account-updated:\n    kind: scheduled\n    queryFrequency: 2h\n    queryPeriod: 1h\n  role-changed:\n    kind: scheduled\n    queryFrequency: 5m\n    queryPeriod: 3d\n');
     const errors = buildExample(text).findings.filter((f) => f.severity === 'error');
     expect(errors.map((f) => `${f.path} line ${f.location?.line}: ${f.message}`)).toEqual([
-      expect.stringMatching(/^rules\.account-updated\.queryFrequency line \d+: account-updated: queryFrequency 2h is longer than queryPeriod 1h/),
-      expect.stringMatching(/^rules\.role-changed\.queryFrequency line \d+: role-changed: a queryPeriod of 3d \(2 days or more\) needs a queryFrequency of 1h or more, not 5m/),
+      expect.stringMatching(/^rules\.account-updated\.queryPeriod line \d+: account-updated: Sentinel refuses this rule: Invalid Properties for Scheduled alert rule: 'queryPeriod' should be greater than or equal to 'queryFrequency' \(queryFrequency PT2H is longer than queryPeriod PT1H/),
+      expect.stringMatching(/^rules\.role-changed\.queryFrequency line \d+: role-changed: Sentinel refuses this rule: .*a 'queryPeriod' of 2 days or more requires a 'queryFrequency' of at least 1 hour \(queryPeriod P3D, queryFrequency PT5M\)/),
     ]);
   });
 });
@@ -186,7 +186,7 @@ describe('many accounts', () => {
     expect(result.rendered!.accountSource).toBe('watchlist');
     for (const rule of result.rendered!.rules) expect(rule.query.text).toContain("_GetWatchlist(\"BreakGlassAccounts\")");
     const csv = result.files.find((f) => f.path === 'watchlist/BreakGlassAccounts.csv')!;
-    expect(csv.content.split('\r\n')[0]).toBe('ObjectId,UserPrincipalName,DisplayName,Kind,Role');
+    expect(csv.content.split('\r\n')[0]).toBe('ObjectId,UserPrincipalName,AccountUPN,UserId,DisplayName,Kind,Role');
     expect(csv.content.split('\r\n')).toHaveLength(502);
   });
 });

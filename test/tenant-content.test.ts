@@ -55,7 +55,8 @@ describe('workbook', () => {
   it('is a shared Sentinel workbook in Notebook/1.0 form with a time range and the promised sections', () => {
     const [wb] = jsonFile<Template>(content.build(), 'arm/workbook.json').resources;
     expect(wb).toMatchObject({ type: 'Microsoft.Insights/workbooks', kind: 'shared', properties: { category: 'sentinel', version: '1.0' } });
-    expect(wb!.name).toMatch(/^[0-9a-f-]{36}$/);
+    // One workbook per workspace: ARM derives the name from the manifest's workbook id and the workspace.
+    expect(wb!.name).toMatch(/^\[guid\('[0-9a-f-]{36}', resourceId\('Microsoft\.OperationalInsights\/workspaces', parameters\('workspace'\)\)\)\]$/);
     const notebook = JSON.parse(wb!.properties['serializedData'] as string) as { version: string; items: { type: number; name: string; content: Record<string, unknown> }[] };
     expect(notebook.version).toBe('Notebook/1.0');
     const params = notebook.items.find((i) => i.type === 9)!.content['parameters'] as { name: string; type: number }[];
@@ -100,9 +101,9 @@ describe('watchlist, diagnostic settings, Azure Monitor, SSPR', () => {
     const [w] = jsonFile<Template>(content.build(), 'arm/watchlist.json').resources;
     expect(w).toMatchObject({ type: 'Microsoft.OperationalInsights/workspaces/providers/Watchlists', properties: { itemsSearchKey: 'ObjectId', contentType: 'text/csv', watchlistAlias: 'BreakGlassAccounts' } });
     expect((w!.properties['rawContent'] as string).split('\r\n').filter(Boolean)).toEqual([
-      'ObjectId,UserPrincipalName,DisplayName,Kind,Role',
-      '34bbde15-5585-4333-a9d6-fd1b529ab024,bg-emergency-01@contoso.onmicrosoft.com,Emergency access 01,global-admin,',
-      '2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45,bg-emergency-02@contoso.onmicrosoft.com,Emergency access 02,global-admin,',
+      'ObjectId,UserPrincipalName,AccountUPN,UserId,DisplayName,Kind,Role',
+      '34bbde15-5585-4333-a9d6-fd1b529ab024,bg-emergency-01@contoso.onmicrosoft.com,bg-emergency-01@contoso.onmicrosoft.com,34bbde15-5585-4333-a9d6-fd1b529ab024,Emergency access 01,global-admin,',
+      '2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45,bg-emergency-02@contoso.onmicrosoft.com,bg-emergency-02@contoso.onmicrosoft.com,2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45,Emergency access 02,global-admin,',
     ]);
   });
 

@@ -10,6 +10,14 @@ export interface ReportIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
+/**
+ * A tenant whose workspace already gets the Entra ID logs (Sentinel's Microsoft Entra ID data
+ * connector creates a diagnostic setting for the same categories) must not deploy a second one:
+ * every record, and so every alert, would arrive twice.
+ */
+export const DIAGNOSTIC_SETTINGS_NOTE = (out: string) =>
+  `note: deploy ${out}/arm/diagnostic-settings.json only if no diagnostic setting (the Microsoft Entra ID data connector makes one) already sends SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to the workspace: a second one doubles every record and every alert`;
+
 /** What render and validate print: findings, a line per rule, and what was written (text, JSON or SARIF). */
 export function buildReport(args: CliArgs, io: ReportIo, result: BuildResult, findings: Finding[], failed: boolean, outDisplay: string): void {
   if (args.format === 'sarif') {
@@ -57,6 +65,7 @@ export function buildReport(args: CliArgs, io: ReportIo, result: BuildResult, fi
   lines.push(`${result.validations.length} rules validated with Kusto.Language against the workspace schema: ${findingTotals(findings)}`);
   if (args.command === 'render') {
     lines.push(failed ? `nothing written to ${outDisplay}/ (fix the errors above${countBySeverity(findings).error === 0 ? ', or pass --allow-warnings' : ''})` : `wrote ${result.files.length} files to ${outDisplay}/`);
+    if (!failed) lines.push(DIAGNOSTIC_SETTINGS_NOTE(outDisplay));
   } else if (failed && countBySeverity(findings).error === 0) {
     lines.push('failed on warnings (pass --allow-warnings to accept them)');
   }

@@ -70,6 +70,21 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (format === 'sarif' && command !== 'render' && command !== 'validate') throw new UsageError(`--format sarif is for render and validate, not ${command}`, command);
   const concurrency = Number(str('concurrency') ?? '8');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64', command);
+  const seconds = (name: string, max: number): number | undefined => {
+    const text = str(name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || value <= 0 || value > max) throw new UsageError(`--${name} must be a number of seconds from 0.001 to ${max}, not '${text}'`, command);
+    return Math.round(value * 1000);
+  };
+  const requestTimeoutMs = seconds('request-timeout', 3600);
+  const retryBudgetMs = seconds('retry-budget', 86_400);
+  const deploymentTimeoutMs = seconds('deployment-timeout', 86_400);
+  const timing = {
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(retryBudgetMs !== undefined ? { retryBudgetMs } : {}),
+    ...(deploymentTimeoutMs !== undefined ? { deploymentTimeoutMs } : {}),
+  };
   const now = str('now');
   const armEndpoint = str('arm-endpoint');
   const tenantId = str('tenant-id');
@@ -89,6 +104,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     yes: flag('yes'),
     detailedExitcode: flag('detailed-exitcode'),
     concurrency,
+    timing,
     ...(armEndpoint ? { armEndpoint } : {}),
     init: { accounts: list('account'), emails: list('email'), sms: list('sms'), workspaceIds: list('workspace-id'), force: flag('force'), ...(group !== undefined ? { group } : {}), ...(tenantId !== undefined ? { tenantId } : {}) },
     version: false,

@@ -56,11 +56,12 @@ export function printable(text: string): string {
 }
 
 export class AzureRest {
-  private readonly pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, userAgentOptions: { userAgentPrefix: 'breakglass-sentinel' } });
+  private readonly pipeline;
   private readonly http: HttpClient;
   private waitedMs = 0;
 
   constructor(private readonly settings: RestSettings) {
+    this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, userAgentOptions: { userAgentPrefix: 'breakglass-sentinel' }, ...(settings.tls ? { tlsOptions: settings.tls } : {}) });
     this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: settings.credential, scopes: settings.scope }));
     this.http = settings.httpClient ?? createDefaultHttpClient();
   }
@@ -116,7 +117,6 @@ export class AzureRest {
         headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         abortSignal: user ? AbortSignal.any([timeout, user]) : timeout,
-        ...(this.settings.tls ? { tlsSettings: this.settings.tls } : {}),
       });
       let response: PipelineResponse;
       try {

@@ -70,5 +70,6 @@ function reason(error: unknown): string {
   const aadsts = /AADSTS\d+:[^\r\n]*/.exec(text)?.[0];
   const first = text.split(/\r?\n/)[0]!.replace(/\s*To troubleshoot, visit .*$/, '');
   const shown = aadsts && !first.includes(aadsts) ? `${first} ${aadsts}` : first;
-  return printable(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${shown}`.slice(0, 400));
+  // The error class (CredentialUnavailableError) says nothing: each message names its credential.
+  return printable(shown.slice(0, 400));
 }

@@ -42,7 +42,7 @@ export function checkSentinelLimits(rule: RenderedRule, at: Locator): Finding[] 
       severity: 'error',
       code: `sentinel/${v.rule.id}`,
       ruleId: rule.id,
-      message: `${rule.id}: Sentinel refuses this rule: ${v.message}`,
+      message: `${rule.id}: Sentinel refuses this rule: ${v.message}${v.detail ? ` (${v.detail})` : ''}`,
       hint: v.rule.hint,
       ...at(rule, String(segments[0] ?? ''), segments),
     };

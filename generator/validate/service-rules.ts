@@ -17,9 +17,12 @@ export type AlertRuleKindName = 'Scheduled' | 'NRT';
 export type BodyPath = readonly (string | number)[];
 
 export interface Violation {
+  /** The service's message (what the emulator answers). */
   message: string;
   /** Where in the request body, e.g. ['properties', 'alertDetailsOverride', 'alertDescriptionFormat']. */
   path: BodyPath;
+  /** The values involved, for validate's message (the service's message does not always name them). */
+  detail?: string;
 }
 
 export interface ServiceRule {
@@ -120,7 +123,7 @@ function stringLength(id: string, name: string, field: string, min: number, max:
       const v = p[name];
       if (typeof v !== 'string' || (v.length >= min && v.length <= max)) return [];
       const text = min > 0 ? `The field ${field} must be a string with a minimum length of ${min} and a maximum length of ${max}.` : `The field ${field} must be a string with a maximum length of ${max}.`;
-      return [{ message: text, path: P(name) }];
+      return [{ message: text, path: P(name), detail: `it is ${v.length} characters` }];
     },
   };
 }
@@ -271,7 +274,7 @@ function customDetailRules(): ServiceRule[] {
   const first = (violations: Violation[]) => violations.slice(0, 1);
   return [
     row('custom-details-count', 'DictionaryLength', 'at most 20 custom details', 'V: Models/DictionaryLengthAttribute.cs', 'Keep at most 20 custom details.', (p) =>
-      entries(p).length > 20 ? [{ message: `Maximum length of CustomDetails exceeded. CustomDetails length should be less than or equal to 20`, path: P('customDetails') }] : [],
+      entries(p).length > 20 ? [{ message: `Maximum length of CustomDetails exceeded. CustomDetails length should be less than or equal to 20`, path: P('customDetails'), detail: `there are ${entries(p).length}` }] : [],
     ),
     row('custom-details-key-length', 'DictionaryMaxKeyAndValueLengths', 'custom detail keys are at most 20 characters', 'V: Models/ModelValidationAttributes/DictionaryMaxKeyAndValueLengthsAttribute.cs', 'Use a key of at most 20 characters.', (p) =>
       first(entries(p).filter(([k]) => k.length > 20).map(([k]) => ({ message: `Maximum length of key '${k}' in CustomDetails exceeded. Max key length should be less than or equal to 20`, path: P('customDetails', k) }))),
@@ -346,7 +349,7 @@ function scheduleRules(): ServiceRule[] {
       if (v === undefined || v === null) return [];
       const minutes = duration(name, p);
       if (minutes === undefined) return [{ message: `Error converting value ${json(v)} to type 'System.TimeSpan'. Path 'properties.${name}'.`, path: P(name) }];
-      return minutes < MIN_MINUTES || minutes > MAX_MINUTES ? [{ message: `The field ${pascal} must be between PT5M and P14D.`, path: P(name) }] : [];
+      return minutes < MIN_MINUTES || minutes > MAX_MINUTES ? [{ message: `The field ${pascal} must be between PT5M and P14D.`, path: P(name), detail: `${name} is ${String(v)}` }] : [];
     },
   });
   return [
@@ -363,7 +366,7 @@ function scheduleRules(): ServiceRule[] {
       check: (p) => {
         const f = duration('queryFrequency', p);
         const q = duration('queryPeriod', p);
-        return f !== undefined && q !== undefined && q < f ? [{ message: "Invalid Properties for Scheduled alert rule: 'queryPeriod' should be greater than or equal to 'queryFrequency'", path: P('queryPeriod') }] : [];
+        return f !== undefined && q !== undefined && q < f ? [{ message: "Invalid Properties for Scheduled alert rule: 'queryPeriod' should be greater than or equal to 'queryFrequency'", path: P('queryPeriod'), detail: `queryFrequency ${String(p['queryFrequency'])} is longer than queryPeriod ${String(p['queryPeriod'])}: events between runs would be missed` }] : [];
       },
     },
     {
@@ -377,7 +380,7 @@ function scheduleRules(): ServiceRule[] {
       check: (p) => {
         const f = duration('queryFrequency', p);
         const q = duration('queryPeriod', p);
-        return f !== undefined && q !== undefined && q >= 2 * 1440 && f < 60 ? [{ message: "Invalid Properties for Scheduled alert rule: a 'queryPeriod' of 2 days or more requires a 'queryFrequency' of at least 1 hour", path: P('queryFrequency') }] : [];
+        return f !== undefined && q !== undefined && q >= 2 * 1440 && f < 60 ? [{ message: "Invalid Properties for Scheduled alert rule: a 'queryPeriod' of 2 days or more requires a 'queryFrequency' of at least 1 hour", path: P('queryFrequency'), detail: `queryPeriod ${String(p['queryPeriod'])}, queryFrequency ${String(p['queryFrequency'])}` }] : [];
       },
     },
     {
@@ -391,7 +394,7 @@ function scheduleRules(): ServiceRule[] {
       check: (p) => {
         const v = p['triggerThreshold'];
         if (v === undefined || v === null) return [];
-        return typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10000 ? [{ message: 'The field TriggerThreshold must be between 0 and 10000.', path: P('triggerThreshold') }] : [];
+        return typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10000 ? [{ message: 'The field TriggerThreshold must be between 0 and 10000.', path: P('triggerThreshold'), detail: `triggerThreshold is ${json(v)}` }] : [];
       },
     },
     enumValue('trigger-operator', P('triggerOperator'), TRIGGER_OPERATORS, 'AlertTriggerOperator', SCHEDULED, 'S: AlertRuleTriggerOperator; V: Models/ScheduledTemplateTriggerOperatorConverter.cs'),
