@@ -11,6 +11,8 @@ const PATTERN_HINTS: Record<string, string> = {
   countryCode: 'is not a country calling code: digits only, without + (e.g. 1, 44, 49)',
   phoneNumber: 'is not a phone number: 4 to 14 digits, without the country code, spaces or +',
   channelId: "is not a Teams channel id: expected the id that starts with '19:' (from the channel's link)",
+  resourceGroup: "is not a resource group name: Azure allows 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'",
+  workspaceName: 'is not a Log Analytics workspace name: Azure allows 4 to 63 letters, digits and hyphens, starting and ending with a letter or digit',
 };
 
 /** Turns one schema-validation error into a finding that names file, path, line and the fix. */

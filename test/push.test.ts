@@ -9,10 +9,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { desiredState } from '../generator/deploy/desired-state.js';
+import { managedDescription, ruleGuid } from '../generator/render/ownership.js';
 import { planWorkspace } from '../generator/deploy/plan.js';
 import { applyPlans, planWorkspaces } from '../generator/deploy/push.js';
 import { DEFAULT_TIMING, restWorkspaceApi } from '../generator/deploy/workspace-api.js';
-import { ArmEmulator } from './emulator/arm-emulator.js';
+import { ArmEmulator, TOKEN } from './emulator/arm-emulator.js';
 import { loadContent, type Content } from './helpers/content.js';
 import { deployCli, emulatorCredential } from './helpers/deploy-harness.js';
 import { EXAMPLE_MANIFEST, tempDir } from './helpers/harness.js';
@@ -126,21 +127,71 @@ describe('drift and prune', () => {
     expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
   });
 
-  it('--prune removes a rule of ours that left the catalog and never touches a hand-made rule', async () => {
+  it('--prune removes only rules of this manifest that left the catalog; copies, quoters and hand-made rules stay', async () => {
     await push();
-    const dropped = `${WS}/alertRules/0d1e2f30-4a5b-5c6d-8e7f-8091a2b3c4d5`;
-    const handMade = `${WS}/alertRules/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d`;
-    emulator.seed(dropped, { kind: 'NRT', properties: { displayName: 'Old break-glass rule', description: 'Retired.\n\nManaged by breakglass-sentinel (rule old-rule, version 0.9.0).', enabled: true, query: 'SigninLogs', severity: 'High' } });
-    emulator.seed(handMade, { kind: 'Scheduled', properties: { displayName: 'SOC hand-made rule', description: 'Made in the portal.', enabled: true, query: 'SigninLogs', severity: 'Low' } });
+    const namespace = content.build().manifest!.idNamespace;
+    const ours = content.build().rendered!.rules.find((r) => r.id === 'signin-success')!;
+    const retired = `${WS}/alertRules/${ruleGuid(namespace, 'old-rule')}`;
+    // Pushed by an earlier version: its marker names no manifest, but its id is ours.
+    const legacy = `${WS}/alertRules/${ruleGuid(namespace, 'older-rule')}`;
+    const portalCopy = `${WS}/alertRules/3c1b7a2e-0000-4000-8000-00000000c0b1`;
+    const quoter = `${WS}/alertRules/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d`;
+    const handMade = `${WS}/alertRules/7d2e1f0a-1111-4222-8333-444455556666`;
+    const rule = (displayName: string, description: string) => ({ kind: 'NRT', properties: { displayName, description, enabled: true, query: 'SigninLogs', severity: 'High', suppressionEnabled: false, suppressionDuration: 'PT5H' } });
+    emulator.seed(retired, rule('Old break-glass rule', managedDescription('Retired.', namespace, 'old-rule', '0.9.0')));
+    emulator.seed(legacy, rule('Older break-glass rule', 'Retired long ago.\n\nManaged by breakglass-sentinel (rule older-rule, version 0.1.0).'));
+    emulator.seed(portalCopy, rule('Copy of Break-glass account signed in', ours.properties.description!));
+    emulator.seed(quoter, rule('SOC rule that quotes us', 'See also: Managed by breakglass-sentinel (rule signin-success, version 1.0.0).'));
+    emulator.seed(handMade, rule('SOC hand-made rule', 'Made in the portal.'));
 
     expect((await push()).code).toBe(0);
-    expect(emulator.resources.has(dropped.toLowerCase())).toBe(true);
+    expect(emulator.resources.has(retired.toLowerCase())).toBe(true);
     const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune']);
     expect(plan.stdout).toContain('- delete rule Old break-glass rule');
+    expect(plan.stdout).toContain('- delete rule Older break-glass rule');
+    expect(plan.stdout).toMatch(/\? not ours rule Copy of Break-glass account signed in \(3c1b7a2e-0000-4000-8000-00000000c0b1\): carries the breakglass-sentinel marker/);
+    expect(plan.stdout).toMatch(/\? not ours rule SOC rule that quotes us/);
     expect(plan.stdout).not.toContain('SOC hand-made rule');
     expect((await push(EXAMPLE_MANIFEST, '--prune')).code).toBe(0);
-    expect(emulator.resources.has(dropped.toLowerCase())).toBe(false);
-    expect(emulator.resources.has(handMade.toLowerCase())).toBe(true);
+    expect(emulator.resources.has(retired.toLowerCase())).toBe(false);
+    expect(emulator.resources.has(legacy.toLowerCase())).toBe(false);
+    for (const kept of [portalCopy, quoter, handMade]) expect(emulator.resources.has(kept.toLowerCase()), kept).toBe(true);
+  });
+
+  it("two manifests share one workspace: each pushes and prunes only its own", async () => {
+    const team = await manifestWith(workspaceYaml('prod', 'rg-sentinel-prod', 'law-sentinel-prod'), (t) =>
+      t.replace(/idNamespace: [0-9a-f-]+/, 'idNamespace: 0f9e8d7c-6b5a-4493-8271-605f4e3d2c1b').replace('workspaces:\n', 'watchlist:\n  alias: BreakGlassAccountsTeamB\nworkspaces:\n'),
+    );
+    expect((await push()).code).toBe(0);
+    expect((await push(team)).code).toBe(0);
+    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(18);
+    const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune', '--detailed-exitcode']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout.match(/\? not ours/g)).toHaveLength(9);
+    expect((await push(EXAMPLE_MANIFEST, '--prune')).code).toBe(0);
+    expect((await push(team, '--prune')).code).toBe(0);
+    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(18);
+    expect(emulator.under(`${WS}/automationRules/`)).toHaveLength(4);
+    expect((await cli(['drift', '--manifest', team])).code).toBe(0);
+  });
+
+  it('does not take over a watchlist of our alias that this manifest did not make, unless told to', async () => {
+    const path = `${WS}/watchlists/BreakGlassAccounts`;
+    emulator.seed(path, { properties: { displayName: 'Break glass (by hand)', provider: 'Microsoft', itemsSearchKey: 'UPN', source: 'bg.csv', description: 'Maintained by the identity team' } });
+    emulator.seed(`${path}/watchlistItems/0f000000-0000-4000-8000-000000000001`, { properties: { itemsKeyValue: { UPN: 'someone@contoso.com' } } });
+    const writes = emulator.writes().length;
+    const run = await push();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("prod: refused: the watchlist 'BreakGlassAccounts' exists and was not made by this manifest (provider \"Microsoft\")");
+    expect(run.stdout).toContain('run push --adopt once');
+    expect(emulator.writes().length).toBe(writes);
+    expect((emulator.resources.get(path.toLowerCase())!.body['properties'] as Record<string, unknown>)['provider']).toBe('Microsoft');
+
+    const adopted = await push(EXAMPLE_MANIFEST, '--adopt');
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toMatch(/delete\s+watchlist item 0f000000-0000-4000-8000-000000000001\s+ok/);
+    expect((emulator.resources.get(path.toLowerCase())!.body['properties'] as Record<string, unknown>)['provider']).toBe('breakglass-sentinel');
+    expect((await push()).stdout).toContain('nothing to change');
   });
 
   it('keeps the watchlist items in step with the manifest accounts', async () => {
@@ -196,6 +247,32 @@ describe('faults', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toMatch(/prod: cannot read the workspace: GET \S+ \(HTTP 429, Retry-After 3600 s\): retrying would wait 3600 s, past the retry budget of 30 s/);
+  });
+
+  it('ends a wait at Ctrl-C, and reports the change as interrupted', async () => {
+    await push();
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account signed in'))!;
+    emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
+    emulator.faults = [{ method: 'PUT', path: /alertrules\//, fault: { kind: '429', retryAfterSeconds: 60 }, times: 1 }];
+    const controller = new AbortController();
+    const started = Date.now();
+    const pushing = cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes'], { signal: controller.signal });
+    await waitFor(() => emulator.calls.some((c) => c.status === 429));
+    controller.abort();
+    const run = await pushing;
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/waiting 60 s: PUT \S+ \(HTTP 429, Retry-After 60 s\)/);
+    expect(run.stdout).toMatch(/update\s+rule signin-success\s+failed: interrupted while waiting to retry PUT/);
+    expect(run.stdout).toContain('interrupted: changes not started are listed above; run push again to finish');
+  });
+
+  it('never shows request headers a server echoes back in its error', async () => {
+    emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind: 'echo-headers' }, times: 1 }];
+    const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+    expect(plan.stdout).toContain('HTTP 400 BadRequest: Request rejected.');
+    expect(plan.stdout).toContain('authorization: [not shown]');
+    expect(plan.stdout).not.toContain(TOKEN.split('.')[1]!);
   });
 
   it('ends a request that gets no answer at the request timeout, with a message', async () => {
@@ -271,16 +348,17 @@ describe('faults', () => {
     const rule = bad.find((d) => d.kind === 'alertRule')!;
     (rule.body['properties'] as { alertDetailsOverride: Record<string, string> }).alertDetailsOverride['alertDescriptionFormat'] = '{{AccountUPN}} from {{IPAddress}} in {{Country}} at {{TimeGenerated}}';
     (rule.body['properties'] as Record<string, unknown>)['templateVersion'] = '1.0.0';
-    const plan = planWorkspace(bad, await api().read(bad), { prune: false });
-    const [report] = await applyPlans([{ workspace: 'prod', target: workspace, plan, results: [] }], { prune: false, workspaceConcurrency: 1, writeConcurrency: 4, apiFor: api });
+    const namespace = result.manifest!.idNamespace;
+    const plan = planWorkspace(bad, await api().read(bad), { prune: false, namespace }).changes;
+    const [report] = await applyPlans([{ workspace: 'prod', target: workspace, plan, results: [] }], { prune: false, namespace, workspaceConcurrency: 1, writeConcurrency: 4, apiFor: api });
     const refused = report!.results.find((r) => r.change.name === rule.name)!;
     expect(refused.outcome).toBe('failed');
     expect(refused.error).toBe("HTTP 400 BadRequest: Invalid data model. You have defined 4 parameters in 'AlertDescriptionFormat'. The maximum allowed is 3., Invalid Properties for Scheduled alert rule: 'templateVersion' can only be used if 'alertRuleTemplateName' is not empty");
     expect(report!.results.filter((r) => r.outcome === 'ok')).toHaveLength(RESOURCES - 1);
     // The fixed rule (the catalog's) goes through; nothing else is left to do.
-    const [fixed] = await planWorkspaces(input, [workspace], { prune: false, workspaceConcurrency: 1, writeConcurrency: 4, apiFor: api });
+    const [fixed] = await planWorkspaces(input, [workspace], { prune: false, namespace, workspaceConcurrency: 1, writeConcurrency: 4, apiFor: api });
     expect(fixed!.plan.filter((c) => c.action !== 'no-op').map((c) => c.label)).toEqual([rule.label]);
-    await applyPlans([fixed!], { prune: false, workspaceConcurrency: 1, writeConcurrency: 4, apiFor: api });
+    await applyPlans([fixed!], { prune: false, namespace, workspaceConcurrency: 1, writeConcurrency: 4, apiFor: api });
     expect((await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--detailed-exitcode'])).code).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { desiredState } from '../generator/deploy/desired-state.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../generator/build.js';
 import { parseDynamicRuleList, ssprExclusionRule } from '../generator/render/sspr-exclusion-rule.js';
@@ -105,6 +106,27 @@ describe('watchlist, diagnostic settings, Azure Monitor, SSPR', () => {
       '34bbde15-5585-4333-a9d6-fd1b529ab024,bg-emergency-01@contoso.onmicrosoft.com,bg-emergency-01@contoso.onmicrosoft.com,34bbde15-5585-4333-a9d6-fd1b529ab024,Emergency access 01,global-admin,',
       '2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45,bg-emergency-02@contoso.onmicrosoft.com,bg-emergency-02@contoso.onmicrosoft.com,2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45,Emergency access 02,global-admin,',
     ]);
+  });
+
+  it("stores the manifest's values in Sentinel by every path, and guards only the CSV a person opens", () => {
+    const leads = ['=SUM(A1)', '+1 555', '-Admin', '@ops', '\tTabbed', '\rReturn'];
+    const text = content.example
+      .replace('displayName: Emergency access 01', `displayName: ${JSON.stringify(leads[0])}`)
+      .replace('displayName: Emergency access 02', `displayName: ${JSON.stringify(leads.slice(1).join(''))}`);
+    const result = content.build(text);
+    const manifest = result.manifest!;
+    const names = manifest.accounts.map((a) => a.displayName!);
+    const parse = (csv: string) => csv.split('\r\n').filter(Boolean).slice(1).map((line) => line.split(',')[4]!.replace(/^"|"$/g, '').replace(/""/g, '"'));
+    // Sentinel: the watchlist template, azuredeploy.json and push all carry the values as they are.
+    const [watchlist] = jsonFile<Template>(result, 'arm/watchlist.json').resources;
+    const deploy = jsonFile<Template>(result, 'arm/azuredeploy.json').resources.find((r) => r.type.endsWith('/Watchlists'))!;
+    expect(parse(watchlist!.properties['rawContent'] as string)).toEqual(names);
+    expect(parse(deploy.properties['rawContent'] as string)).toEqual(names);
+    const items = desiredState({ manifest, rendered: result.rendered!, playbook: content.playbook, workbookResource: result.workbookResource!, tenantId: manifest.idNamespace }, manifest.workspaces[0]!).filter((d) => d.kind === 'watchlistItem');
+    expect(items.map((d) => ((d.body['properties'] as { itemsKeyValue: { DisplayName: string } }).itemsKeyValue.DisplayName))).toEqual(names);
+    // The file a person opens in a spreadsheet: every formula lead character is guarded.
+    const csv = result.files.find((f) => f.path === 'watchlist/BreakGlassAccounts.csv')!.content;
+    expect(parse(csv)).toEqual(names.map((n) => `'${n}`));
   });
 
   it('sends the three Entra ID log categories to the workspace at tenant scope', () => {

@@ -101,6 +101,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(now !== undefined ? { now } : {}),
     workspaces: list('workspace'),
     prune: flag('prune'),
+    adopt: flag('adopt'),
     yes: flag('yes'),
     detailedExitcode: flag('detailed-exitcode'),
     concurrency,

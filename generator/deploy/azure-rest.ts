@@ -50,9 +50,20 @@ export type JsonObject = Record<string, unknown>;
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Server text shown on a terminal: control characters (escape sequences that could rewrite lines) made visible. */
+/**
+ * Server text shown on a terminal or in a CI log: control characters (escape sequences that could
+ * rewrite lines) made visible, and anything that looks like a credential a server echoed back
+ * (an Authorization header, a bearer token) left out.
+ */
 export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return redactCredentials(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function redactCredentials(text: string): string {
+  return text
+    .replace(/\b(authorization|proxy-authorization|x-ms-authorization-auxiliary|cookie|set-cookie)\s*[:=]\s*[^\r\n,;]*/gi, '$1: [not shown]')
+    .replace(/\bbearer\s+[A-Za-z0-9\-._~+/]+=*/gi, 'Bearer [not shown]')
+    .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, '[token not shown]');
 }
 
 export class AzureRest {
@@ -98,7 +109,8 @@ export class AzureRest {
   }
 
   private url(path: string, apiVersion: string): string {
-    return `${this.settings.endpoint}${path}?api-version=${encodeURIComponent(apiVersion)}`;
+    // Resource ids keep their names as they are (incidents record them so); the URL encodes them.
+    return `${this.settings.endpoint}${encodeURI(path)}?api-version=${encodeURIComponent(apiVersion)}`;
   }
 
   /** One request with timeout and retries; returns the final response (any status). */
@@ -145,7 +157,11 @@ export class AzureRest {
     }
     this.waitedMs += ms;
     if (ms >= 1000) this.settings.onWait?.(what, ms);
-    await sleep(ms, this.settings.signal);
+    try {
+      await sleep(ms, this.settings.signal);
+    } catch {
+      throw new AzureRestError(`interrupted while waiting to retry ${what}`);
+    }
   }
 
   private objectBody(response: PipelineResponse, what: string): JsonObject {

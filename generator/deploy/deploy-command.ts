@@ -26,6 +26,8 @@ export interface DeployArgs {
   format: 'text' | 'json' | 'sarif';
   /** Overrides of DEFAULT_TIMING from the command line (milliseconds). */
   timing?: Partial<Timing>;
+  /** Take over a watchlist of our alias that this manifest did not make. */
+  adopt?: boolean;
 }
 
 export interface DeployIo {
@@ -101,7 +103,7 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
       return restWorkspaceApi(workspace, { credential: credentials.get(endpoints.authorityHost)!, endpoints, timing, onWait, ...(io.signal ? { signal: io.signal } : {}), ...(io.tls ? { tls: io.tls } : {}) });
     });
   const input = { manifest, rendered: build.rendered!, playbook, workbookResource: build.workbookResource!, tenantId };
-  const common = { prune: args.prune || args.command === 'drift', workspaceConcurrency: args.concurrency, writeConcurrency: 4, apiFor, ...(io.signal ? { signal: io.signal } : {}) };
+  const common = { prune: args.prune || args.command === 'drift', namespace: manifest.idNamespace, ...(args.adopt ? { adopt: true } : {}), workspaceConcurrency: args.concurrency, writeConcurrency: 4, apiFor, ...(io.signal ? { signal: io.signal } : {}) };
 
   const planned = await planWorkspaces(input, workspaces, common);
   const pending = planned.reduce((n, r) => n + pendingChanges(r.plan).length, 0);
@@ -147,6 +149,7 @@ function planJson(r: WorkspaceReport) {
   return {
     workspace: r.workspace,
     ...(r.readError ? { error: r.readError } : {}),
+    ...(r.notOurs && r.notOurs.length > 0 ? { notOurs: r.notOurs } : {}),
     summary: countActions(r.plan),
     changes: r.plan.filter((c) => c.action !== 'no-op').map((c) => ({ action: c.action, kind: c.kind, name: c.name, label: c.label, fields: c.changes.map((f) => f.path) })),
   };

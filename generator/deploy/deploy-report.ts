@@ -21,7 +21,7 @@ export function formatPlan(reports: readonly WorkspaceReport[], colors: Colors, 
   const lines: string[] = [];
   for (const r of reports) {
     if (r.readError) {
-      lines.push(`${r.workspace}: ${colors.red('cannot read the workspace')}: ${r.readError}`);
+      lines.push(r.readError.startsWith('refused: ') ? `${r.workspace}: ${colors.red('refused')}: ${r.readError.slice('refused: '.length)}` : `${r.workspace}: ${colors.red('cannot read the workspace')}: ${r.readError}`);
       continue;
     }
     const counts = countActions(r.plan);
@@ -32,6 +32,7 @@ export function formatPlan(reports: readonly WorkspaceReport[], colors: Colors, 
       lines.push(`  ${paint(`${SYMBOL[change.action]} ${change.action.padEnd(6)}`)} ${change.label}`);
       if (change.action === 'update') lines.push(...fieldLines(change.changes));
     }
+    for (const note of r.notOurs ?? []) lines.push(`  ${colors.dim('? not ours')} ${note}`);
   }
   return lines.join('\n');
 }

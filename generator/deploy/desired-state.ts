@@ -53,8 +53,22 @@ export function workspaceLabel(w: Workspace): string {
   return w.name ?? w.workspaceName;
 }
 
+/**
+ * One segment of a Resource Manager path. The manifest's schema holds Azure's naming rules; this
+ * is the last guard before a request: a name like `..` or one with a slash would change which
+ * resource a URL names (a subscription-wide path instead of a workspace's).
+ */
+export function pathSegment(value: string, what: string): string {
+  if (value === '' || value === '.' || value === '..' || /[/\\?#%\u0000-\u001f]/.test(value)) throw new Error(`${what} ${JSON.stringify(value)} cannot be part of a Resource Manager path`);
+  return value;
+}
+
 export function workspaceResourceId(w: Workspace): string {
-  return `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${w.workspaceName}`;
+  return `/subscriptions/${pathSegment(w.subscriptionId, 'subscription id')}/resourceGroups/${pathSegment(w.resourceGroup, 'resource group')}/providers/Microsoft.OperationalInsights/workspaces/${pathSegment(w.workspaceName, 'workspace name')}`;
+}
+
+function resourceGroupScope(w: Workspace): string {
+  return `/subscriptions/${pathSegment(w.subscriptionId, 'subscription id')}/resourceGroups/${pathSegment(w.resourceGroup, 'resource group')}`;
 }
 
 /** Where Sentinel's resources of a workspace live. */
@@ -85,7 +99,7 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
 
   // Items are written one by one with ids of our own, so the watchlist is created without rawContent.
   const watchlist = { properties: watchlistProperties(manifest) };
-  resources.push({ kind: 'watchlist', name: alias, path: `${scope}/watchlists/${alias}`, label: `watchlist ${alias}`, body: watchlist, compare: watchlist });
+  resources.push({ kind: 'watchlist', name: alias, path: `${scope}/watchlists/${pathSegment(alias, 'watchlist alias')}`, label: `watchlist ${alias}`, body: watchlist, compare: watchlist });
   for (const itemsKeyValue of watchlistItems(manifest)) {
     const name = watchlistItemId(manifest, itemsKeyValue.ObjectId);
     const body = { properties: { itemsKeyValue } };
@@ -117,14 +131,14 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
   resources.push({
     kind: 'deployment',
     name: deployment,
-    path: `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.Resources/deployments/${deployment}`,
+    path: `${resourceGroupScope(workspace)}/providers/Microsoft.Resources/deployments/${deployment}`,
     label: `deployment of playbook ${playbookName(manifest)} and workbook`,
     body: { properties: { mode: 'Incremental', template, parameters }, tags: { [DEPLOYMENT_HASH_TAG]: hash } },
     compare: { tags: { [DEPLOYMENT_HASH_TAG]: hash }, properties: { provisioningState: 'Succeeded' } },
   });
 
   const ruleIds = rendered.rules.map((r) => `${scope}/alertRules/${r.guid}`);
-  const playbookId = `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}/providers/Microsoft.Logic/workflows/${playbookName(manifest)}`;
+  const playbookId = `${resourceGroupScope(workspace)}/providers/Microsoft.Logic/workflows/${playbookName(manifest)}`;
   for (const trigger of AUTOMATION_TRIGGERS) {
     const name = automationRuleGuid(manifest, trigger);
     const body = { properties: automationRuleProperties(manifest, trigger, ruleIds, playbookId, input.tenantId) };

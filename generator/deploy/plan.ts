@@ -1,3 +1,4 @@
+import { ruleOwnership, watchlistOwnership } from '../render/ownership.js';
 import { PHASES, type DesiredResource, type ResourceKind } from './desired-state.js';
 
 /** What the workspace holds, as read from it. */
@@ -9,8 +10,6 @@ export interface ActualResource {
   label: string;
   body: Record<string, unknown>;
   etag?: string;
-  /** Carries our marker (or our deterministic id): only such resources are ever deleted. */
-  owned: boolean;
 }
 
 export type Action = 'create' | 'update' | 'no-op' | 'delete';
@@ -55,14 +54,47 @@ export function diffFields(desired: unknown, actual: unknown, path = ''): FieldC
 
 const key = (kind: ResourceKind, name: string) => `${kind}/${name.toLowerCase()}`;
 
+export interface PlanOptions {
+  prune: boolean;
+  /** The manifest's idNamespace: what makes a resource this manifest's (render/ownership.ts). */
+  namespace: string;
+  /** Take over a watchlist of our alias that this manifest did not create. */
+  adopt?: boolean;
+}
+
+export interface WorkspacePlan {
+  changes: PlannedChange[];
+  /** Resources that carry our marker but are not this manifest's: never touched, shown so nobody wonders. */
+  notOurs: string[];
+  /** Set when nothing may be done in this workspace, and why. */
+  refused?: string;
+}
+
+const properties = (body: Record<string, unknown>) => (body['properties'] ?? {}) as Record<string, unknown>;
+
 /**
- * The changes that make a workspace match the desired state. Pure. Resources the workspace has
- * and we do not want are deleted only when they are ours and `prune` is set; items of our own
- * watchlist are its content and are always kept in step.
+ * The changes that make a workspace match the desired state. Pure.
+ * - Rules: a rule the workspace has and we no longer render is deleted only with `prune` and only
+ *   when it is ours (render/ownership.ts); one that only looks like ours is listed, never touched.
+ * - The watchlist: one of our alias that this manifest did not create is not taken over (its
+ *   settings and items would be overwritten) unless `adopt`: the workspace is refused instead.
+ *   The items of our own watchlist are its content and always follow the manifest.
+ * - Deployments and automation rules have names derived from the manifest's namespace: ours.
  */
-export function planWorkspace(desired: readonly DesiredResource[], actual: readonly ActualResource[], options: { prune: boolean }): PlannedChange[] {
+export function planWorkspace(desired: readonly DesiredResource[], actual: readonly ActualResource[], options: PlanOptions): WorkspacePlan {
   const actualByKey = new Map(actual.map((a) => [key(a.kind, a.name), a]));
   const wanted = new Set(desired.map((d) => key(d.kind, d.name)));
+  const watchlist = actual.find((a) => a.kind === 'watchlist');
+  if (watchlist && !options.adopt) {
+    const p = properties(watchlist.body);
+    if (watchlistOwnership(options.namespace, p['provider'], p['description']) !== 'ours') {
+      return {
+        changes: [],
+        notOurs: [],
+        refused: `the watchlist '${watchlist.name}' exists and was not made by this manifest (provider ${JSON.stringify(p['provider'] ?? null)}): push would overwrite its settings and replace its items, so nothing was planned here. If it is yours (made by an earlier version of breakglass-sentinel, or by hand for these rules), run push --adopt once; otherwise give this manifest another watchlist.alias`,
+      };
+    }
+  }
   const upserts: PlannedChange[] = desired.map((d) => {
     const current = actualByKey.get(key(d.kind, d.name));
     const id = { kind: d.kind, name: d.name, path: d.path, label: d.label };
@@ -71,13 +103,21 @@ export function planWorkspace(desired: readonly DesiredResource[], actual: reado
     if (changes.length === 0) return { ...id, action: 'no-op', changes };
     return { ...id, action: 'update', changes, body: d.body, ...(current.etag ? { etag: current.etag } : {}) };
   });
-  const deletes: PlannedChange[] = actual
-    .filter((a) => !wanted.has(key(a.kind, a.name)) && a.owned && (options.prune || a.kind === 'watchlistItem'))
-    .map((a) => ({ kind: a.kind, name: a.name, path: a.path, label: a.label, action: 'delete', changes: [] }));
+  const notOurs: string[] = [];
+  const deletes: PlannedChange[] = [];
+  for (const a of actual) {
+    if (wanted.has(key(a.kind, a.name))) continue;
+    if (a.kind === 'alertRule') {
+      const ownership = ruleOwnership(options.namespace, a.name, String(properties(a.body)['description'] ?? ''));
+      if (ownership === 'looks-like-ours') notOurs.push(`${a.label} (${a.name}): carries the breakglass-sentinel marker, but its id or manifest is not this manifest's (a copy, or another manifest's rule)`);
+      if (ownership !== 'ours' || !options.prune) continue;
+    } else if (a.kind !== 'watchlistItem') continue;
+    deletes.push({ kind: a.kind, name: a.name, path: a.path, label: a.label, action: 'delete', changes: [] });
+  }
   const phase = (c: PlannedChange) => PHASES.indexOf(c.kind);
   upserts.sort((a, b) => phase(a) - phase(b));
   deletes.sort((a, b) => phase(b) - phase(a));
-  return [...upserts, ...deletes];
+  return { changes: [...upserts, ...deletes], notOurs };
 }
 
 export function pendingChanges(plan: readonly PlannedChange[]): PlannedChange[] {

@@ -18,14 +18,20 @@ export interface ChangeResult {
 export interface WorkspaceReport {
   workspace: string;
   target: Workspace;
-  /** Reading the workspace failed: nothing was planned. */
+  /** Reading the workspace failed, or planning refused to touch it: nothing was planned. */
   readError?: string;
   plan: PlannedChange[];
+  /** Resources that carry our marker but are not this manifest's (never touched). */
+  notOurs?: string[];
   results: ChangeResult[];
 }
 
 export interface PushOptions {
   prune: boolean;
+  /** The manifest's idNamespace: what is ours (render/ownership.ts). */
+  namespace: string;
+  /** Take over a watchlist of our alias that this manifest did not make. */
+  adopt?: boolean;
   /** Workspaces worked on at once. */
   workspaceConcurrency: number;
   /** Writes at once within one workspace (and one phase). */
@@ -82,9 +88,10 @@ export async function planWorkspaces(input: DesiredInput, workspaces: readonly W
     options.workspaceConcurrency,
     async (workspace) => {
       const label = workspaceLabel(workspace);
-      const desired = desiredState(input, workspace);
       try {
-        reports.push({ workspace: label, target: workspace, plan: planWorkspace(desired, await options.apiFor(workspace).read(desired), { prune: options.prune }), results: [] });
+        const desired = desiredState(input, workspace);
+        const planned = planWorkspace(desired, await options.apiFor(workspace).read(desired), { prune: options.prune, namespace: options.namespace, ...(options.adopt ? { adopt: true } : {}) });
+        reports.push({ workspace: label, target: workspace, plan: planned.changes, notOurs: planned.notOurs, results: [], ...(planned.refused ? { readError: `refused: ${planned.refused}` } : {}) });
       } catch (error) {
         reports.push({ workspace: label, target: workspace, readError: message(error), plan: [], results: [] });
       }

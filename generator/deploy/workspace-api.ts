@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Workspace } from '../manifest/types.js';
-import { MANAGED_MARKER } from '../render/ownership.js';
 import { AzureRest, AzureRestError, formatSeconds, printable, type JsonObject } from './azure-rest.js';
 import type { CloudEndpoints } from './cloud.js';
 import { API_VERSION_OF, sentinelScope, type DesiredResource } from './desired-state.js';
@@ -66,41 +65,38 @@ export function restWorkspaceApi(workspace: Workspace, settings: ClientSettings)
     ...(settings.tls ? { tls: settings.tls } : {}),
   });
   const scope = sentinelScope(workspace);
-  const actual = (kind: ActualResource['kind'], path: string, body: JsonObject, labelText: string, owned: boolean): ActualResource => ({
+  const actual = (kind: ActualResource['kind'], path: string, body: JsonObject, labelText: string): ActualResource => ({
     kind,
     name: String(body['name'] ?? path.split('/').pop()),
     path,
     label: labelText,
     body,
     ...(typeof body['etag'] === 'string' ? { etag: body['etag'] } : {}),
-    owned,
   });
 
   return {
     async read(desired) {
       const out: ActualResource[] = [];
-      const ourRules = new Set(desired.filter((d) => d.kind === 'alertRule').map((d) => d.name.toLowerCase()));
       for (const rule of await rest.list(`${scope}/alertRules`, API_VERSION_OF.alertRule)) {
         const name = String(rule['name'] ?? '');
         if (!name) throw new AzureRestError(`GET ${scope}/alertRules: a rule without a name in the answer`);
-        const description = String(((rule['properties'] ?? {}) as JsonObject)['description'] ?? '');
-        out.push(actual('alertRule', `${scope}/alertRules/${name}`, rule, `rule ${label(rule, name)}`, ourRules.has(name.toLowerCase()) || description.includes(MANAGED_MARKER)));
+        out.push(actual('alertRule', `${scope}/alertRules/${name}`, rule, `rule ${label(rule, name)}`));
       }
       const watchlist = desired.find((d) => d.kind === 'watchlist');
       if (watchlist) {
         const current = await rest.get(watchlist.path, API_VERSION_OF.watchlist);
         if (current) {
-          out.push(actual('watchlist', watchlist.path, current, watchlist.label, true));
+          out.push(actual('watchlist', watchlist.path, current, watchlist.label));
           for (const item of await rest.list(`${watchlist.path}/watchlistItems`, API_VERSION_OF.watchlistItem)) {
             const keys = ((item['properties'] ?? {}) as JsonObject)['itemsKeyValue'] as JsonObject | undefined;
             const name = String(item['name'] ?? '');
-            out.push(actual('watchlistItem', `${watchlist.path}/watchlistItems/${name}`, item, `watchlist item ${printable(String(keys?.['UserPrincipalName'] ?? name))}`, true));
+            out.push(actual('watchlistItem', `${watchlist.path}/watchlistItems/${name}`, item, `watchlist item ${printable(String(keys?.['UserPrincipalName'] ?? name))}`));
           }
         }
       }
       for (const d of desired.filter((x) => x.kind === 'automationRule' || x.kind === 'deployment')) {
         const current = await rest.get(d.path, API_VERSION_OF[d.kind]);
-        if (current) out.push(actual(d.kind, d.path, current, d.label, true));
+        if (current) out.push(actual(d.kind, d.path, current, d.label));
       }
       return out;
     },

@@ -32,7 +32,7 @@ export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: 
     severity: 'notice',
     code: 'render/watchlist-chosen',
     message: `with ${manifest.accounts.length} accounts written inline the longest query would be ${longest} characters (Sentinel's limit is ${MAX_QUERY_LENGTH}); the rules read the accounts from the watchlist instead`,
-    hint: 'Create the watchlist from the rendered watchlist/*.csv (its alias is the one the rules read), or set accountSource: watchlist to make this choice explicit.',
+    hint: 'push creates the watchlist, or deploy arm/watchlist.json (its alias is the one the rules read); set accountSource: watchlist to make this choice explicit. The CSV in watchlist/ is for people: cells that would run as spreadsheet formulas carry a leading apostrophe there.',
     path: 'accountSource',
     location: { file: manifestFile },
   });
@@ -76,7 +76,7 @@ export function renderRulesWith(manifest: Manifest, catalog: Catalog, source: Ac
     }
     if (unknown.length > 0 || unknownInPartial.length > 0) continue;
     try {
-      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, partials, context)));
+      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, partials, context), manifest.idNamespace));
     } catch (error) {
       findings.push({
         severity: 'error',

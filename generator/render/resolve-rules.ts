@@ -1,6 +1,6 @@
 import type { CatalogRule } from '../catalog/rule-template.js';
 import type { Manifest, RuleKind, RuleOverride, Severity } from '../manifest/types.js';
-import { uuidV5 } from './uuid-v5.js';
+import { ruleGuid } from './ownership.js';
 
 /** A catalog rule with the manifest's overrides applied: what will be deployed. */
 export interface ResolvedRule extends CatalogRule {
@@ -23,7 +23,7 @@ export function resolveRules(manifest: Manifest, rules: readonly CatalogRule[]):
     return {
       ...rule,
       id: t.id,
-      guid: uuidV5(`breakglass-sentinel/analytics-rule/${t.id}`, manifest.idNamespace.toLowerCase()),
+      guid: ruleGuid(manifest.idNamespace, t.id),
       enabled: o.enabled ?? true,
       severity: o.severity ?? t.severity,
       kind: o.kind ?? t.kind,

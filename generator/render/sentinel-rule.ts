@@ -22,7 +22,7 @@ const TRIGGER_OPERATORS: Record<TriggerOperator, ScheduledRuleProperties['trigge
 };
 
 /** The rule's Sentinel properties as typed model objects; the same object feeds ARM and the API. */
-export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): RenderedRule {
+export function sentinelRule(rule: ResolvedRule, query: RenderedQuery, namespace: string): RenderedRule {
   const t = rule.template;
   // The API takes techniques (T1078) and sub-techniques (T1078.004) in two lists; the rule file
   // lists both in relevantTechniques, as Azure-Sentinel's YAML does.
@@ -30,7 +30,7 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): Rendered
   const subTechniques = [...new Set(t.relevantTechniques.filter((id) => id.includes('.')))];
   const common = {
     displayName: t.name,
-    description: managedDescription(t.description, t.id, t.version),
+    description: managedDescription(t.description, namespace, t.id, t.version),
     severity: rule.severity,
     enabled: rule.enabled,
     query: query.text,

@@ -2,7 +2,7 @@ import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.
 import type { Manifest } from '../manifest/types.js';
 import { SENTINEL_API_VERSION } from './api-versions.js';
 import { queryContext } from './query-context.js';
-import { MANAGED_MARKER } from './ownership.js';
+import { managedWatchlistDescription } from './ownership.js';
 import { watchlistCsv, WATCHLIST_SEARCH_KEY } from './watchlist-csv.js';
 
 /** The watchlist's own settings (its items are the accounts). */
@@ -11,7 +11,7 @@ export function watchlistProperties(manifest: Manifest) {
   return {
     watchlistAlias: alias,
     displayName: 'Break-glass accounts',
-    description: `Emergency access accounts watched by the breakglass-sentinel rules. ${MANAGED_MARKER}: edit the accounts manifest, not this watchlist.`,
+    description: managedWatchlistDescription(manifest.idNamespace),
     provider: 'breakglass-sentinel',
     source: `${alias}.csv`,
     sourceType: 'Local',

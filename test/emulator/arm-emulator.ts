@@ -40,7 +40,9 @@ export type Fault =
   | { kind: 'html' }
   | { kind: 'truncated' }
   /** Sends the headers and half a body, then resets the connection. */
-  | { kind: 'reset-mid-response' };
+  | { kind: 'reset-mid-response' }
+  /** A 400 whose message echoes the request's headers back (as some proxies and gateways do). */
+  | { kind: 'echo-headers' };
 
 export interface FaultRule {
   method?: string;
@@ -217,6 +219,10 @@ export class ArmEmulator {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"value":[{"name":');
         return;
+      }
+      if (fault?.kind === 'echo-headers') {
+        const echoed = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
+        return reply(400, { error: { code: 'BadRequest', message: `Request rejected. Request headers were: ${echoed.replace(/\n/g, ', ')}` } });
       }
       if (fault?.kind === 'slow') await delay(fault.delayMs);
       if (fault?.kind === '429') return reply(429, { error: { code: 'TooManyRequests', message: 'Too many requests (emulated throttling).' } }, { 'retry-after': String(fault.retryAfterSeconds) });
