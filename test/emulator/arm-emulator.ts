@@ -1,10 +1,6 @@
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import selfsigned from 'selfsigned';
+import { entraResponse, startHttpsEndpoint, stopHttpsEndpoint } from './https-endpoint.js';
 
 /**
  * An emulator of the Azure Resource Manager endpoints push uses, for the real SDK clients:
@@ -54,21 +50,12 @@ export class ArmEmulator {
   url = '';
 
   async start(): Promise<void> {
-    const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keySize: 2048,
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'arm-emulator-'));
-    this.caFile = join(dir, 'ca.pem');
-    await writeFile(this.caFile, pems.cert);
-    this.server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const endpoint = await startHttpsEndpoint((req, res) => void this.handle(req, res), 'arm-emulator-');
+    ({ server: this.server, caFile: this.caFile, url: this.url } = endpoint);
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await stopHttpsEndpoint(this.server);
   }
 
   /** The environment a CLI process needs to use this emulator through DefaultAzureCredential. */
@@ -126,13 +113,8 @@ export class ArmEmulator {
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
 
-    if (path.endsWith('/.well-known/openid-configuration')) {
-      const tenant = `${this.url}/${path.split('/')[1]}`;
-      return reply(200, { token_endpoint: `${tenant}/oauth2/v2.0/token`, issuer: `${tenant}/v2.0`, authorization_endpoint: `${tenant}/oauth2/v2.0/authorize`, jwks_uri: `${tenant}/discovery/v2.0/keys`, end_session_endpoint: `${tenant}/oauth2/v2.0/logout`, response_types_supported: ['code'] });
-    }
-    if (path.endsWith('/oauth2/v2.0/token')) {
-      return reply(200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: TOKEN });
-    }
+    const entra = entraResponse(path, this.url, body, () => TOKEN);
+    if (entra) return reply(entra.status, entra.payload);
 
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
