@@ -4,6 +4,9 @@ import { ALERT_RULES_API_VERSION } from './arm-rule-template.js';
 import type { RenderedRule } from './sentinel-rule.js';
 import { uuidV5 } from './uuid-v5.js';
 
+/** The automation rule's name in Sentinel (drill finds its runs in SentinelHealth by it). */
+export const automationRuleDisplayName = 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)';
+
 export function automationRuleGuid(manifest: Manifest): string {
   return uuidV5('breakglass-sentinel/automation-rule/notify', manifest.idNamespace.toLowerCase());
 }
@@ -20,7 +23,7 @@ export function alertRuleResourceId(guid: string): ArmValue {
  */
 export function automationRuleProperties<T>(manifest: Manifest, ruleResourceIds: T[], playbookResourceId: T, tenantId: T) {
   return {
-    displayName: 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)',
+    displayName: automationRuleDisplayName,
     order: manifest.playbook?.automationRuleOrder ?? DEFAULT_AUTOMATION_RULE_ORDER,
     triggeringLogic: {
       isEnabled: true,
