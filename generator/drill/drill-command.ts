@@ -64,7 +64,9 @@ export async function runDrill(args: DrillArgs, manifest: Manifest, catalog: Cat
   const run = async (name: string, query: string): Promise<LogRow[]> => {
     let result;
     try {
-      result = await client.queryResource(resourceId, query, { duration: isoDuration(args.since) });
+      // Without the leading slash: the SDK puts `/{resourceId}/query` after /v1, and the documented
+      // path is /v1/subscriptions/.../query (learn.microsoft.com/azure/azure-monitor/logs/api/azure-resource-queries).
+      result = await client.queryResource(resourceId.slice(1), query, { duration: isoDuration(args.since) });
     } catch (error) {
       throw new DrillReadError(`the workspace ${workspaceLabel(workspace)} could not be read (${name}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
