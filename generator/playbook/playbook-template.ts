@@ -31,9 +31,9 @@ export function messageContext(manifest: Manifest, source: PlaybookSource): Mess
   };
 }
 
-type Connection = 'azuresentinel' | 'office365' | 'teams';
+export type Connection = 'azuresentinel' | 'office365' | 'teams';
 
-function connectionsUsed(manifest: Manifest): Connection[] {
+export function connectionsUsed(manifest: Manifest): Connection[] {
   return ['azuresentinel', 'office365', ...(manifest.notifications.teams ? (['teams'] as const) : [])];
 }
 
@@ -41,7 +41,7 @@ function connectionVariable(name: Connection): string {
   return `${name}ConnectionName`;
 }
 
-function apiConnection(name: Connection, method: string, path: string, body: ArmValue): ArmValue {
+export function apiConnection(name: Connection, method: string, path: string, body: ArmValue): ArmValue {
   return { type: 'ApiConnection', inputs: { host: { connection: { name: `@parameters('$connections')['${name}']['connectionId']` } }, method, path, body } };
 }
 
@@ -169,17 +169,7 @@ export function playbookResources(manifest: Manifest, rules: readonly RenderedRu
       api: { id: managedApi(api) },
     },
   }));
-  const connectionValues = Object.fromEntries(
-    used.map((api) => [
-      api,
-      {
-        connectionId: arm(`resourceId('Microsoft.Web/connections', variables('${connectionVariable(api)}'))`),
-        connectionName: arm(`variables('${connectionVariable(api)}')`),
-        id: managedApi(api),
-        ...(api === 'azuresentinel' ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity' } } } : {}),
-      },
-    ]),
-  );
+  const connectionValues = connectionParameterValues(used);
   const workflow: ArmValue = {
     type: 'Microsoft.Logic/workflows',
     apiVersion: WORKFLOW_API_VERSION,
@@ -199,6 +189,25 @@ export function playbookResources(manifest: Manifest, rules: readonly RenderedRu
     },
   };
   return [...connections, workflow];
+}
+
+/** The workflow's `$connections` value for the API connections of this template. */
+export function connectionParameterValues(used: readonly Connection[]): ArmValue {
+  return Object.fromEntries(
+    used.map((api) => [
+      api,
+      {
+        connectionId: connectionResourceId(api),
+        connectionName: arm(`variables('${connectionVariable(api)}')`),
+        id: managedApi(api),
+        ...(api === 'azuresentinel' ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity' } } } : {}),
+      },
+    ]),
+  );
+}
+
+export function connectionResourceId(api: Connection): ArmValue {
+  return arm(`resourceId('Microsoft.Web/connections', variables('${connectionVariable(api)}'))`);
 }
 
 export function playbookVariables(manifest: Manifest): Record<string, ArmValue> {
