@@ -108,28 +108,17 @@ export interface RoleAssignment {
   directoryScopeId: string;
 }
 
-/** unifiedRoleAssignmentScheduleInstance */
-export interface RoleAssignmentScheduleInstance {
-  id: string;
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
+/** unifiedRoleEligibilityScheduleInstance (and the base of the assignment one) */
+export interface RoleEligibilityScheduleInstance extends RoleAssignment {
   startDateTime?: string | null;
   endDateTime?: string | null;
-  /** Assigned (an assignment) or Activated (an eligible assignment, activated for a while). */
-  assignmentType: 'Assigned' | 'Activated';
   memberType: 'Direct' | 'Group' | 'Inherited';
 }
 
-/** unifiedRoleEligibilityScheduleInstance */
-export interface RoleEligibilityScheduleInstance {
-  id: string;
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  startDateTime?: string | null;
-  endDateTime?: string | null;
-  memberType: 'Direct' | 'Group' | 'Inherited';
+/** unifiedRoleAssignmentScheduleInstance */
+export interface RoleAssignmentScheduleInstance extends RoleEligibilityScheduleInstance {
+  /** Assigned (an assignment) or Activated (an eligible assignment, activated for a while). */
+  assignmentType: 'Assigned' | 'Activated';
 }
 
 /** authorizationPolicy */

@@ -169,26 +169,29 @@ export function playbookResources(manifest: Manifest, rules: readonly RenderedRu
       api: { id: managedApi(api) },
     },
   }));
-  const connectionValues = connectionParameterValues(used);
-  const workflow: ArmValue = {
+  const workflow = workflowResource({
+    name: arm("parameters('PlaybookName')"),
+    templateName: 'breakglass-notify',
+    version: source.metadata.version,
+    connections: used,
+    definition: workflowDefinition(manifest, rules, source),
+    parameters: { AcsEndpoint: { value: arm("parameters('AcsEndpoint')") }, SmsFromNumber: { value: arm("parameters('SmsFromNumber')") } },
+  });
+  return [...connections, workflow];
+}
+
+/** A Logic App of ours with a system-assigned identity, using API connections of the same template. */
+export function workflowResource(w: { name: ArmValue; templateName: string; version: string; connections: readonly Connection[]; definition: ArmValue; parameters: Record<string, ArmValue> }): ArmValue {
+  return {
     type: 'Microsoft.Logic/workflows',
     apiVersion: WORKFLOW_API_VERSION,
-    name: arm("parameters('PlaybookName')"),
+    name: w.name,
     location: arm("parameters('location')"),
-    tags: { 'hidden-SentinelTemplateName': 'breakglass-notify', 'hidden-SentinelTemplateVersion': source.metadata.version, 'managed-by': 'breakglass-sentinel' },
+    tags: { 'hidden-SentinelTemplateName': w.templateName, 'hidden-SentinelTemplateVersion': w.version, 'managed-by': 'breakglass-sentinel' },
     identity: { type: 'SystemAssigned' },
-    dependsOn: used.map((api) => arm(`resourceId('Microsoft.Web/connections', variables('${connectionVariable(api)}'))`)),
-    properties: {
-      state: 'Enabled',
-      definition: workflowDefinition(manifest, rules, source),
-      parameters: {
-        $connections: { value: connectionValues },
-        AcsEndpoint: { value: arm("parameters('AcsEndpoint')") },
-        SmsFromNumber: { value: arm("parameters('SmsFromNumber')") },
-      },
-    },
+    dependsOn: w.connections.map(connectionResourceId),
+    properties: { state: 'Enabled', definition: w.definition, parameters: { $connections: { value: connectionParameterValues(w.connections) }, ...w.parameters } },
   };
-  return [...connections, workflow];
 }
 
 /** The workflow's `$connections` value for the API connections of this template. */

@@ -9,7 +9,7 @@ import { queryContext } from '../render/query-context.js';
 import { checkQueryTemplate, renderQueryTemplate, unknownValues, type QueryContext, type RenderedQuery, type TemplateProblem } from '../render/query-template.js';
 import { schemaErrorToFinding } from '../schema-errors.js';
 import { locate, parseYaml } from '../yaml-source.js';
-import { apiConnection, connectionParameterValues, connectionResourceId, connectionsUsed, WORKFLOW_API_VERSION, type Connection } from './playbook-template.js';
+import { apiConnection, connectionsUsed, workflowResource, type Connection } from './playbook-template.js';
 import type { PlaybookSource } from './playbook-definition.js';
 
 /**
@@ -226,26 +226,18 @@ function reminderConnections(manifest: Manifest): Connection[] {
 export function validationReminderResources(manifest: Manifest, source: PlaybookSource): ArmValue[] {
   const parsed = parseReminder(source.reminder);
   if (!parsed.template) throw new Error(`${source.reminder.file} is not valid: ${parsed.findings.map((f) => f.message).join('; ')}`);
-  const used = reminderConnections(manifest);
   return [
-    {
-      type: 'Microsoft.Logic/workflows',
-      apiVersion: WORKFLOW_API_VERSION,
+    workflowResource({
       name: arm("concat(parameters('PlaybookName'), '-ValidationReminder')"),
-      location: arm("parameters('location')"),
-      tags: { 'hidden-SentinelTemplateName': 'breakglass-validation-reminder', 'hidden-SentinelTemplateVersion': parsed.template.version, 'managed-by': 'breakglass-sentinel' },
-      identity: { type: 'SystemAssigned' },
-      dependsOn: used.map(connectionResourceId),
-      properties: {
-        state: 'Enabled',
-        definition: reminderWorkflowDefinition(manifest, parsed.template),
-        parameters: {
-          $connections: { value: connectionParameterValues(used) },
-          LogAnalyticsEndpoint: { value: logAnalyticsEndpointExpression() },
-          ResourceManagerEndpoint: { value: arm('environment().resourceManager') },
-          WorkspaceResourceId: { value: arm("resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))") },
-        },
+      templateName: 'breakglass-validation-reminder',
+      version: parsed.template.version,
+      connections: reminderConnections(manifest),
+      definition: reminderWorkflowDefinition(manifest, parsed.template),
+      parameters: {
+        LogAnalyticsEndpoint: { value: logAnalyticsEndpointExpression() },
+        ResourceManagerEndpoint: { value: arm('environment().resourceManager') },
+        WorkspaceResourceId: { value: arm("resourceId('Microsoft.OperationalInsights/workspaces', parameters('workspace'))") },
       },
-    },
+    }),
   ];
 }

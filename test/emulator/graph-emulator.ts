@@ -11,7 +11,7 @@ import type {
   RoleEligibilityScheduleInstance,
   User,
 } from '../../generator/graph/graph-types.js';
-import { entraResponse, startHttpsEndpoint, stopHttpsEndpoint } from './https-endpoint.js';
+import { clientEnv, entraResponse, requestBody, startHttpsEndpoint, stopHttpsEndpoint } from './https-endpoint.js';
 
 /**
  * An emulator of the Microsoft Graph v1.0 endpoints posture reads, for the real client through
@@ -103,11 +103,7 @@ export class GraphEmulator {
   /** The environment a CLI process needs to read `tenantId` through this emulator. */
   env(tenantId: string): Record<string, string> {
     return {
-      NODE_EXTRA_CA_CERTS: this.caFile,
-      AZURE_AUTHORITY_HOST: this.url,
-      AZURE_TENANT_ID: tenantId,
-      AZURE_CLIENT_ID: '0a1b2c3d-0000-4000-8000-00000000c11e',
-      AZURE_CLIENT_SECRET: 'emulator-only-secret',
+      ...clientEnv(this, tenantId),
       BREAKGLASS_GRAPH_ENDPOINT: this.url,
       BREAKGLASS_RETRY_AFTER_UNIT_MS: '10',
       BREAKGLASS_RETRY_DELAY_MS: '10',
@@ -119,9 +115,7 @@ export class GraphEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const body = await requestBody(req);
     const url = new URL(req.url ?? '/', this.url);
     let tenantId = '';
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {

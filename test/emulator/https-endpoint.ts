@@ -60,3 +60,21 @@ export function entraResponse(path: string, base: string, body: string, issue: (
   }
   return undefined;
 }
+
+/** What a CLI process needs to sign in through an emulator with DefaultAzureCredential (a client secret). */
+export function clientEnv(endpoint: { url: string; caFile: string }, tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47'): Record<string, string> {
+  return {
+    NODE_EXTRA_CA_CERTS: endpoint.caFile,
+    AZURE_AUTHORITY_HOST: endpoint.url,
+    AZURE_TENANT_ID: tenantId,
+    AZURE_CLIENT_ID: '0a1b2c3d-0000-4000-8000-00000000c11e',
+    AZURE_CLIENT_SECRET: 'emulator-only-secret',
+  };
+}
+
+/** The request body, as text. */
+export async function requestBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

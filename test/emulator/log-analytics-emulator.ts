@@ -7,7 +7,7 @@ import { resultRows } from '../../generator/rule-tests/rule-cases.js';
 import { analyzeQuery } from '../../generator/validate/analyze-query.js';
 import { LOG_ANALYTICS_TABLES } from '../../generator/validate/kusto-schema.js';
 import { sharedGlobals } from '../helpers/harness.js';
-import { entraResponse, startHttpsEndpoint, stopHttpsEndpoint } from './https-endpoint.js';
+import { clientEnv, entraResponse, requestBody, startHttpsEndpoint, stopHttpsEndpoint } from './https-endpoint.js';
 
 /**
  * An emulator of the Log Analytics query API (learn.microsoft.com/azure/azure-monitor/logs/api):
@@ -57,20 +57,14 @@ export class LogAnalyticsEmulator {
 
   env(): Record<string, string> {
     return {
-      NODE_EXTRA_CA_CERTS: this.caFile,
-      AZURE_AUTHORITY_HOST: this.url,
-      AZURE_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
-      AZURE_CLIENT_ID: '0a1b2c3d-0000-4000-8000-00000000c11e',
-      AZURE_CLIENT_SECRET: 'emulator-only-secret',
+      ...clientEnv(this),
       BREAKGLASS_LOGS_ENDPOINT: this.url,
       BREAKGLASS_RETRY_DELAY_MS: '10',
     };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const body = await requestBody(req);
     const url = new URL(req.url ?? '/', this.url);
     let call: LogsCall = { path: url.pathname, query: '', timespan: undefined, status: 0 };
     const reply = (status: number, payload: unknown) => {
