@@ -159,7 +159,8 @@ export class GraphEmulator {
   /** A collection (an array) is served a page at a time, with `@odata.nextLink` while more remain. */
   private page(body: unknown, url: URL, path: string): unknown {
     const context = `${this.url}/v1.0/$metadata#${path.split('?')[0]!.slice(1)}`;
-    if (!Array.isArray(body)) return { '@odata.context': context, ...(body as object) };
+    // A single object's context ends in /$entity (v1.0 reference examples, e.g. policies/authorizationPolicy).
+    if (!Array.isArray(body)) return { '@odata.context': `${context}/$entity`, ...(body as object) };
     const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
     const page = body.slice(skip, skip + this.pageSize);
     const next = new URL(url.toString());
