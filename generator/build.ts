@@ -4,6 +4,7 @@ import { hasErrors, type Finding, type SourceLocation } from './findings.js';
 import { parseManifest } from './manifest/parse-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import { checkPlaybook } from './playbook/check-playbook.js';
+import { checkReminder } from './playbook/check-reminder.js';
 import type { PlaybookSource } from './playbook/playbook-definition.js';
 import { outputFiles, type OutputFile } from './render/output-files.js';
 import { renderRules, renderRulesWith, type RenderedRules } from './render/render-rules.js';
@@ -57,7 +58,7 @@ export function build(input: BuildInput): BuildResult {
   const inline = rendered.accountSource === 'inline' ? rendered : (rendered.inline ?? renderRulesWith(manifest, input.catalog, 'inline'));
   if (inline !== rendered) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals }).findings.filter((f) => f.code.startsWith('kql/')));
 
-  findings.push(...checkPlaybook(manifest, rendered.rules, input.playbook));
+  findings.push(...checkPlaybook(manifest, rendered.rules, input.playbook), ...checkReminder(manifest, input.playbook, input.globals));
   const sspr = ssprExclusionRule(manifest, input.manifestFile);
   findings.push(...sspr.findings);
 

@@ -19,6 +19,7 @@ import { InitUsageError, runInit } from './cli/init-command.js';
 import { parseCli } from './cli/parse-cli.js';
 import { runPreview } from './cli/preview-command.js';
 import { runReplay } from './cli/replay-command.js';
+import { runTenantCommand } from './cli/tenant-command.js';
 import { runTests } from './cli/test-command.js';
 import { UsageError } from './cli/usage-error.js';
 
@@ -82,6 +83,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { catalog, findings: catalogFindings } = await readCatalog(catalogDirs, io.cwd).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read a rule folder: ${error.message}`);
   });
+  if (args.command === 'posture' || args.command === 'drill') {
+    return runTenantCommand({ ...args, command: args.command }, io, manifestText, displayPath(io.cwd, manifestPath), catalog, catalogFindings);
+  }
   const playbook = await readPlaybook(join(root, 'playbooks'), io.cwd);
   const workbookFile = join(root, 'workbooks', 'breakglass-accounts.yaml');
   const workbook = parseWorkbookTemplate(await readFile(workbookFile, 'utf8'), displayPath(io.cwd, workbookFile));

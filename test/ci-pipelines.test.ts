@@ -71,7 +71,7 @@ describe('ci/github/breakglass.yml', () => {
         }
       }
     }
-    expect(new Set(seen)).toEqual(new Set(['validate: validate', 'validate: test', 'validate: render', 'validate: preview', 'plan: plan', 'push: push']));
+    expect(new Set(seen)).toEqual(new Set(['validate: validate', 'validate: test', 'validate: render', 'validate: preview', 'plan: plan', 'push: push', 'posture: posture']));
   });
 
   it('uses OIDC and no secrets, uploads SARIF, plans on pull requests and pushes only from main', async () => {
@@ -88,9 +88,24 @@ describe('ci/github/breakglass.yml', () => {
     }
     expect(jobs['plan']!.if).toContain("github.event_name == 'pull_request'");
     expect(jobs['push']!.if).toContain("github.ref == 'refs/heads/main'");
+    expect(jobs['push']!.if).toContain("github.event_name != 'schedule'");
+    expect(jobs['validate']!.if).toBe("github.event_name != 'schedule'");
     const plan = jobs['plan']!.steps.find((s) => s.run?.includes('breakglass plan'))!.run!;
     expect(plan).toContain('--detailed-exitcode');
     expect(plan).toContain('GITHUB_STEP_SUMMARY');
+  });
+
+  it('runs posture every day with the same OIDC identity, publishes it as the job summary and fails when a check fails', async () => {
+    const workflow = await load('ci/github/breakglass.yml');
+    expect((workflow['on'] as { schedule: { cron: string }[] }).schedule).toEqual([{ cron: '17 6 * * *' }]);
+    const posture = (workflow['jobs'] as Record<string, GithubJob>)['posture']!;
+    expect(posture.if).toContain("github.event_name == 'schedule'");
+    expect(posture.permissions).toMatchObject({ 'id-token': 'write' });
+    expect(posture.steps.find((s) => s.uses?.startsWith('azure/login'))?.with).toMatchObject({ 'client-id': '${{ vars.AZURE_CLIENT_ID }}' });
+    const script = posture.steps.find((s) => s.run?.includes('breakglass posture'))!.run!;
+    expect(script).toContain('GITHUB_STEP_SUMMARY');
+    expect(script.trim().split('\n').at(-1)).toBe('exit "$status"');
+    expect(posture.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))?.with?.['sarif_file']).toBe('posture.sarif');
   });
 });
 
@@ -114,7 +129,20 @@ describe('ci/azure-devops/azure-pipelines.yml', () => {
         }
       }
     }
-    expect(seen).toEqual(new Set(['validate', 'test', 'render', 'preview', 'plan', 'push']));
+    expect(seen).toEqual(new Set(['validate', 'test', 'render', 'preview', 'plan', 'push', 'posture']));
     expect(JSON.stringify(pipeline)).not.toMatch(/secret/i);
+  });
+
+  it('runs posture on a daily schedule only, with the same service connection, as the build summary, failing visibly', async () => {
+    const pipeline = await load('ci/azure-devops/azure-pipelines.yml');
+    expect(pipeline['schedules']).toEqual([{ cron: '17 6 * * *', displayName: 'Daily break-glass posture', branches: { include: ['main'] }, always: true }]);
+    const stages = pipeline['stages'] as { stage: string; condition?: string; jobs: { steps: { task?: string; inputs?: Record<string, string> }[] }[] }[];
+    const posture = stages.find((s) => s.stage === 'posture')!;
+    expect(posture.condition).toContain("eq(variables['Build.Reason'], 'Schedule')");
+    const task = posture.jobs[0]!.steps.find((s) => s.task === 'AzureCLI@2')!;
+    expect(task.inputs!['azureSubscription']).toBe('$(serviceConnection)');
+    expect(task.inputs!['inlineScript']).toContain('##vso[task.uploadsummary]');
+    expect(task.inputs!['inlineScript']!.trim().split('\n').at(-1)).toBe('exit "$status"');
+    for (const stage of ['validate', 'push']) expect(stages.find((s) => s.stage === stage)!.condition).toContain("ne(variables['Build.Reason'], 'Schedule')");
   });
 });

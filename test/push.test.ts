@@ -13,6 +13,7 @@ import { managedDescription, ruleGuid } from '../generator/render/ownership.js';
 import { planWorkspace } from '../generator/deploy/plan.js';
 import { applyPlans, planWorkspaces } from '../generator/deploy/push.js';
 import { DEFAULT_TIMING, restWorkspaceApi } from '../generator/deploy/workspace-api.js';
+import { endpointsFor } from '../generator/deploy/cloud.js';
 import { ArmEmulator, TOKEN } from './emulator/arm-emulator.js';
 import { loadContent, type Content } from './helpers/content.js';
 import { deployCli, emulatorCredential } from './helpers/deploy-harness.js';
@@ -342,7 +343,7 @@ describe('faults', () => {
     const result = content.build();
     const input = { manifest: result.manifest!, rendered: result.rendered!, playbook: content.playbook, workbookResource: result.workbookResource!, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' };
     const workspace = result.manifest!.workspaces[0]!;
-    const api = () => restWorkspaceApi(workspace, { credential: emulatorCredential, endpoints: { resourceManager: emulator.url, authorityHost: emulator.url, scope: 'https://management.azure.com/.default' }, timing: { ...DEFAULT_TIMING, retryDelayMs: 10 }, tls: { ca: emulator.caPem } });
+    const api = () => restWorkspaceApi(workspace, { credential: emulatorCredential, endpoints: { ...endpointsFor(undefined, { armEndpoint: emulator.url, authorityHost: emulator.url }) }, timing: { ...DEFAULT_TIMING, retryDelayMs: 10 }, tls: { ca: emulator.caPem } });
     const desired = desiredState(input, workspace);
     const bad = structuredClone(desired);
     const rule = bad.find((d) => d.kind === 'alertRule')!;

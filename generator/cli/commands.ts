@@ -15,7 +15,7 @@ export interface OptionSpec {
   example?: string;
 }
 
-export type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview';
+export type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview' | 'posture' | 'drill';
 
 export interface CommandSpec {
   name: CommandName;
@@ -47,13 +47,16 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)', example: '--events SigninLogs=signins.json' },
   { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's clock (ISO 8601); default: the newest TimeGenerated of the records" },
   { name: 'history', type: 'boolean', description: 'replay every scheduled run from the oldest record to the newest (or --now), listing each alert' },
-  { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN[=ROLE]', description: 'a break-glass account: its object id, user principal name and, unless it is a Global Administrator, its role (repeatable; two or more)' },
+  { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN[=ROLE]', description: 'init: a break-glass account: its object id, user principal name and, unless it is a Global Administrator, its role (repeatable; two or more); drill: the user principal name of the account that was signed in to' },
   { name: 'group', type: 'string', arg: 'OBJECTID=NAME', description: 'the Conditional Access exclusion group: object id and display name' },
   { name: 'email', type: 'string', multiple: true, arg: 'ADDRESS', description: 'who is told by e-mail (repeatable)' },
   { name: 'sms', type: 'string', multiple: true, arg: '+CC-NUMBER', description: 'who is told by SMS: country code and number, e.g. +1-4255550100 (repeatable)' },
   { name: 'workspace-id', type: 'string', multiple: true, arg: 'RESOURCE-ID', description: 'a Sentinel workspace: /subscriptions/S/resourceGroups/G/providers/Microsoft.OperationalInsights/workspaces/W (repeatable)' },
   { name: 'tenant-id', type: 'string', arg: 'GUID', description: 'the Entra ID tenant (directory) id' },
   { name: 'force', type: 'boolean', description: 'overwrite the file if it exists' },
+  { name: 'graph-endpoint', type: 'string', arg: 'URL', description: 'Microsoft Graph endpoint (or BREAKGLASS_GRAPH_ENDPOINT); default: the cloud of the workspaces' },
+  { name: 'logs-endpoint', type: 'string', arg: 'URL', description: 'Log Analytics query endpoint (or BREAKGLASS_LOGS_ENDPOINT); default: the cloud of the workspace' },
+  { name: 'since', type: 'string', arg: 'DURATION', description: 'how far back the drill looks for the test sign-in: 30m, 2h, 1d (default 24h)' },
   { name: 'help', short: 'h', type: 'boolean', description: 'this help' },
   { name: 'version', short: 'v', type: 'boolean', description: 'the package version' },
 ];
@@ -157,6 +160,36 @@ The page is self-contained (no scripts, no network).`,
     required: ['manifest'],
     examples: ['breakglass preview --manifest accounts.yaml --out out'],
   },
+  {
+    name: 'posture',
+    summary: 'read the tenant (Microsoft Graph, read-only) and check the accounts are fit for an emergency',
+    details: `Checks, for every account and the exclusion group: excluded from every Conditional Access policy
+(directly, through a group or a role; report-only policies warn; Block policies listed first), the
+group's members are exactly the accounts and it is role-assignable or in a restricted management
+administrative unit, its owners; each account exists, is enabled, cloud-only, has the manifest's
+UPN, holds its role permanently (not PIM-eligible, not expiring), has a FIDO2 passkey or
+certificate and no phone, SMS, Authenticator or active Temporary Access Pass, and was signed in
+to within validationIntervalDays; the tenant bars administrators from self-service password
+reset, enables FIDO2 for the accounts and has 2 to 8 Global Administrators. A missing Graph
+permission is named with the check that needed it; the other checks still run.
+Exit 0 when all pass, 1 when a check fails or could not be made; with --detailed-exitcode,
+2 when there are warnings only.`,
+    options: ['manifest', 'rules', 'format', 'graph-endpoint', 'detailed-exitcode'],
+    required: ['manifest'],
+    examples: ['breakglass posture --manifest accounts.yaml', 'breakglass posture --manifest accounts.yaml --format sarif > posture.sarif'],
+  },
+  {
+    name: 'drill',
+    summary: 'after a test sign-in, collect the evidence from the workspace: sign-ins, alerts, incident, notification',
+    details: `Reads the workspace through the Log Analytics query API (read-only) for the account's sign-ins since
+--since, the alerts and incident our rules raised, the playbook run and its comment on the incident,
+and writes <out>/drill/<date>-<account>.md and .json with the time from sign-in to notification,
+to attach to the post-mortem. Exit 1 when a link of the chain is missing (no sign-in, alert,
+incident or notification found).`,
+    options: ['manifest', 'rules', 'account', 'since', 'workspace', 'logs-endpoint', 'out', 'format'],
+    required: ['manifest', 'account'],
+    examples: ['breakglass drill --manifest accounts.yaml --account bg-emergency-01@contoso.onmicrosoft.com', 'breakglass drill --manifest accounts.yaml --account bg-emergency-01@contoso.onmicrosoft.com --since 2h --format json'],
+  },
 ];
 
 export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
@@ -200,6 +233,8 @@ Examples:
   breakglass push --manifest accounts.yaml --prune --yes
   breakglass test --manifest accounts.yaml
   breakglass preview --manifest accounts.yaml
+  breakglass posture --manifest accounts.yaml
+  breakglass drill --manifest accounts.yaml --account bg-01@contoso.onmicrosoft.com --since 2h
 
 Credentials: DefaultAzureCredential (workload identity federation in CI, the Azure CLI locally,
 managed identity in Azure). Nothing secret goes in the manifest or the output.

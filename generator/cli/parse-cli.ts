@@ -19,6 +19,12 @@ export interface CliArgs extends Omit<DeployArgs, 'command'> {
   /** replay: every scheduled run over the records' span, not one run as of the newest record. */
   history: boolean;
   init: InitFlags;
+  /** posture: Microsoft Graph endpoint override. */
+  graphEndpoint?: string;
+  /** drill: Log Analytics query endpoint override. */
+  logsEndpoint?: string;
+  /** drill: the account signed in to, and how far back to look. */
+  drill?: { account: string; since: string };
   /** Print this help text and stop. */
   help?: string;
   version: boolean;
@@ -67,7 +73,12 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   const format = str('format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format}'`, command);
-  if (format === 'sarif' && command !== 'render' && command !== 'validate') throw new UsageError(`--format sarif is for render and validate, not ${command}`, command);
+  if (format === 'sarif' && command !== 'render' && command !== 'validate' && command !== 'posture') throw new UsageError(`--format sarif is for render, validate and posture, not ${command}`, command);
+  if (command === 'drill' && list('account').length > 1) throw new UsageError('drill takes one --account: the user principal name signed in to', command);
+  const since = str('since') ?? '24h';
+  if (command === 'drill' && !/^[1-9]\d{0,4}[mhd]$/.test(since)) throw new UsageError(`--since must be minutes, hours or days such as 30m, 2h or 1d, not '${since}'`, command);
+  const graphEndpoint = str('graph-endpoint');
+  const logsEndpoint = str('logs-endpoint');
   const concurrency = Number(str('concurrency') ?? '8');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64', command);
   const seconds = (name: string, max: number): number | undefined => {
@@ -107,6 +118,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     concurrency,
     timing,
     ...(armEndpoint ? { armEndpoint } : {}),
+    ...(graphEndpoint ? { graphEndpoint } : {}),
+    ...(logsEndpoint ? { logsEndpoint } : {}),
+    ...(command === 'drill' ? { drill: { account: list('account')[0]!, since } } : {}),
     init: { accounts: list('account'), emails: list('email'), sms: list('sms'), workspaceIds: list('workspace-id'), force: flag('force'), ...(group !== undefined ? { group } : {}), ...(tenantId !== undefined ? { tenantId } : {}) },
     version: false,
   };

@@ -6,6 +6,7 @@ import { AUTOMATION_TRIGGERS, automationRuleGuid, automationRuleLabel, automatio
 import { watchlistProperties } from '../render/watchlist-resource.js';
 import { playbookName, playbookParameters, playbookResources, playbookVariables } from '../playbook/playbook-template.js';
 import type { PlaybookSource } from '../playbook/playbook-definition.js';
+import { validationReminderResources } from '../playbook/reminder-template.js';
 import { queryContext } from '../render/query-context.js';
 import type { RenderedRules } from '../render/render-rules.js';
 import { uuidV5 } from '../render/uuid-v5.js';
@@ -119,7 +120,7 @@ export function desiredState(input: DesiredInput, workspace: Workspace): Desired
       ...playbookParameters(manifest),
     },
     variables: playbookVariables(manifest),
-    resources: [...playbookResources(manifest, rendered.rules, input.playbook), input.workbookResource],
+    resources: [...playbookResources(manifest, rendered.rules, input.playbook), ...validationReminderResources(manifest, input.playbook), input.workbookResource],
   }) as Record<string, unknown>;
   const parameters = {
     workspace: { value: workspace.workspaceName },

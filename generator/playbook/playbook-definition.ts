@@ -16,6 +16,8 @@ export type MessageName = (typeof MESSAGE_NAMES)[number];
 
 export interface PlaybookSource {
   metadata: PlaybookMetadata;
+  /** playbooks/validation-reminder.yaml, as text: parsed and checked by generator/playbook/reminder-template.ts. */
+  reminder: { text: string; file: string };
   /** Message name -> Handlebars text. */
   messages: Record<MessageName, string>;
   /** For findings: where each message template is. */

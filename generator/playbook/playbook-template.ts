@@ -39,9 +39,9 @@ export function messageContext(manifest: Manifest, source: PlaybookSource): Mess
   };
 }
 
-type Connection = 'azuresentinel' | 'office365' | 'teams';
+export type Connection = 'azuresentinel' | 'office365' | 'teams';
 
-function connectionsUsed(manifest: Manifest): Connection[] {
+export function connectionsUsed(manifest: Manifest): Connection[] {
   return ['azuresentinel', 'office365', ...(manifest.notifications.teams ? (['teams'] as const) : [])];
 }
 
@@ -49,7 +49,7 @@ function connectionVariable(name: Connection): string {
   return `${name}ConnectionName`;
 }
 
-function apiConnection(name: Connection, method: string, path: string, body: ArmValue): ArmValue {
+export function apiConnection(name: Connection, method: string, path: string, body: ArmValue): ArmValue {
   return { type: 'ApiConnection', inputs: { host: { connection: { name: `@parameters('$connections')['${name}']['connectionId']` } }, method, path, body } };
 }
 
@@ -226,39 +226,56 @@ export function playbookResources(manifest: Manifest, rules: readonly RenderedRu
       api: { id: managedApi(api) },
     },
   }));
-  const connectionValues = Object.fromEntries(
+  const workflow = workflowResource({
+    name: arm("parameters('PlaybookName')"),
+    templateName: 'breakglass-notify',
+    version: source.metadata.version,
+    connections: used,
+    definition: workflowDefinition(manifest, rules, source),
+    parameters: {
+      AcsEndpoint: { value: arm("parameters('AcsEndpoint')") },
+      SmsFromNumber: { value: arm("parameters('SmsFromNumber')") },
+      ResourceManager: { value: RESOURCE_MANAGER_OF_THIS_CLOUD },
+    },
+  });
+  return [...connections, workflow];
+}
+
+/** A Logic App of ours with a system-assigned identity, using API connections of the same template. */
+export function workflowResource(w: { name: ArmValue; templateName: string; version: string; connections: readonly Connection[]; definition: ArmValue; parameters: Record<string, ArmValue> }): ArmValue {
+  return {
+    type: 'Microsoft.Logic/workflows',
+    apiVersion: WORKFLOW_API_VERSION,
+    name: w.name,
+    location: arm("parameters('location')"),
+    tags: { 'hidden-SentinelTemplateName': w.templateName, 'hidden-SentinelTemplateVersion': w.version, 'managed-by': 'breakglass-sentinel' },
+    identity: { type: 'SystemAssigned' },
+    dependsOn: w.connections.map(connectionResourceId),
+    properties: { state: 'Enabled', definition: w.definition, parameters: { $connections: { value: connectionParameterValues(w.connections) }, ...w.parameters } },
+  };
+}
+
+/** The workflow's `$connections` value for the API connections of this template. */
+export function connectionParameterValues(used: readonly Connection[]): ArmValue {
+  return Object.fromEntries(
     used.map((api) => [
       api,
       {
-        connectionId: arm(`resourceId('Microsoft.Web/connections', variables('${connectionVariable(api)}'))`),
+        connectionId: connectionResourceId(api),
         connectionName: arm(`variables('${connectionVariable(api)}')`),
         id: managedApi(api),
         ...(api === 'azuresentinel' ? { connectionProperties: { authentication: { type: 'ManagedServiceIdentity' } } } : {}),
       },
     ]),
   );
-  const workflow: ArmValue = {
-    type: 'Microsoft.Logic/workflows',
-    apiVersion: WORKFLOW_API_VERSION,
-    name: arm("parameters('PlaybookName')"),
-    location: arm("parameters('location')"),
-    tags: { 'hidden-SentinelTemplateName': 'breakglass-notify', 'hidden-SentinelTemplateVersion': source.metadata.version, 'managed-by': 'breakglass-sentinel' },
-    identity: { type: 'SystemAssigned' },
-    dependsOn: used.map((api) => arm(`resourceId('Microsoft.Web/connections', variables('${connectionVariable(api)}'))`)),
-    properties: {
-      state: 'Enabled',
-      definition: workflowDefinition(manifest, rules, source),
-      parameters: {
-        $connections: { value: connectionValues },
-        AcsEndpoint: { value: arm("parameters('AcsEndpoint')") },
-        SmsFromNumber: { value: arm("parameters('SmsFromNumber')") },
-        // This cloud's Resource Manager, without the trailing slash environment() gives.
-        ResourceManager: { value: arm("if(endsWith(environment().resourceManager, '/'), take(environment().resourceManager, sub(length(environment().resourceManager), 1)), environment().resourceManager)") },
-      },
-    },
-  };
-  return [...connections, workflow];
 }
+
+export function connectionResourceId(api: Connection): ArmValue {
+  return arm(`resourceId('Microsoft.Web/connections', variables('${connectionVariable(api)}'))`);
+}
+
+/** This cloud's Resource Manager endpoint, from ARM's environment(), without the trailing slash it has. */
+export const RESOURCE_MANAGER_OF_THIS_CLOUD = arm("if(endsWith(environment().resourceManager, '/'), take(environment().resourceManager, sub(length(environment().resourceManager), 1)), environment().resourceManager)");
 
 export function playbookVariables(manifest: Manifest): Record<string, ArmValue> {
   return Object.fromEntries(connectionsUsed(manifest).map((api) => [connectionVariable(api), arm(`concat('${api}-', parameters('PlaybookName'))`)]));

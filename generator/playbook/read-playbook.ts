@@ -14,5 +14,7 @@ export async function readPlaybook(dir: string, displayRoot: string): Promise<Pl
     messages[name] = await readFile(path, 'utf8');
     files[name] = relative(displayRoot, path);
   }
-  return { metadata, messages, files };
+  const reminderFile = join(dir, 'validation-reminder.yaml');
+  const reminder = { text: await readFile(reminderFile, 'utf8'), file: relative(displayRoot, reminderFile) };
+  return { metadata, messages, files, reminder };
 }

@@ -21,6 +21,13 @@ export function automationRuleGuid(manifest: Manifest, trigger: AutomationTrigge
   return uuidV5(trigger === 'created' ? 'breakglass-sentinel/automation-rule/notify' : 'breakglass-sentinel/automation-rule/notify-alerts-added', manifest.idNamespace.toLowerCase());
 }
 
+/** The automation rule's name in Sentinel (drill finds its runs in SentinelHealth by it). */
+export function automationRuleDisplayName(trigger: AutomationTrigger): string {
+  return trigger === 'created'
+    ? 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)'
+    : `Break-glass: notify people when break-glass alerts join an incident, at most every ${NOTIFY_AGAIN_AFTER_MINUTES} minutes (breakglass-sentinel)`;
+}
+
 export function automationRuleLabel(trigger: AutomationTrigger): string {
   return trigger === 'created' ? 'automation rule: run the playbook on incident created' : 'automation rule: run the playbook when alerts are added';
 }
@@ -37,10 +44,7 @@ export function alertRuleResourceId(guid: string): ArmValue {
 export function automationRuleProperties<T>(manifest: Manifest, trigger: AutomationTrigger, ruleResourceIds: T[], playbookResourceId: T, tenantId: T) {
   const ourRules = { conditionType: 'Property', conditionProperties: { propertyName: 'IncidentRelatedAnalyticRuleIds', operator: 'Contains', propertyValues: ruleResourceIds } };
   return {
-    displayName:
-      trigger === 'created'
-        ? 'Break-glass: notify people on every break-glass incident (breakglass-sentinel)'
-        : `Break-glass: notify people when break-glass alerts join an incident, at most every ${NOTIFY_AGAIN_AFTER_MINUTES} minutes (breakglass-sentinel)`,
+    displayName: automationRuleDisplayName(trigger),
     order: manifest.playbook?.automationRuleOrder ?? DEFAULT_AUTOMATION_RULE_ORDER,
     triggeringLogic: {
       isEnabled: true,

@@ -2,6 +2,7 @@ import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.
 import type { Manifest } from '../manifest/types.js';
 import { playbookParameters, playbookResources, playbookVariables } from '../playbook/playbook-template.js';
 import type { PlaybookSource } from '../playbook/playbook-definition.js';
+import { validationReminderResources } from '../playbook/reminder-template.js';
 import { alertRuleResource } from './arm-rule-template.js';
 import { automationRuleResources, alertRuleResourceId } from './automation-rule.js';
 import { queryContext } from './query-context.js';
@@ -32,6 +33,7 @@ export function azureDeployTemplate(manifest: Manifest, rendered: RenderedRules,
       watchlistResource(manifest),
       ...rules,
       ...playbookResources(manifest, rendered.rules, playbook),
+      ...validationReminderResources(manifest, playbook),
       ...automation.map((resource) => ({ ...resource, dependsOn: [PLAYBOOK_ID, ...rendered.rules.map((r) => alertRuleResourceId(r.guid))] })),
       workbook,
     ],

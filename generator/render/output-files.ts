@@ -8,6 +8,7 @@ import { automationRuleTemplate } from './automation-rule.js';
 import { azureDeployTemplate } from './azuredeploy.js';
 import { azureMonitorTemplate } from './azure-monitor-alerts.js';
 import { diagnosticSettingsTemplate } from './diagnostic-settings.js';
+import { maesterConfig, scubaGearConfig } from './interop.js';
 import { queryContext } from './query-context.js';
 import type { RenderedRules } from './render-rules.js';
 import type { RenderedRule } from './sentinel-rule.js';
@@ -49,6 +50,8 @@ export function outputFiles(input: OutputInput): OutputFile[] {
     { path: 'azure-monitor/alerts.json', content: armTemplateText(azureMonitorTemplate(manifest, input.inlineRules)) },
     { path: 'entra/sspr-exclusion-rule.txt', content: input.ssprRule },
     { path: `watchlist/${queryContext(manifest).watchlist.alias}.csv`, content: watchlistCsv(manifest, 'people') },
+    { path: 'interop/maester-config.json', content: maesterConfig(manifest) },
+    { path: 'interop/scubagear-config.yaml', content: scubaGearConfig(manifest) },
   );
   return files;
 }

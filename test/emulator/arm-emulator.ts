@@ -1,12 +1,8 @@
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 import { alertRuleViolations, serviceErrorMessage } from '../../generator/validate/service-rules.js';
 import { contractProblems, SENTINEL_SPECS, specApiVersion } from '../contract/openapi-schema.js';
+import { entraResponse, requestBody, startHttpsEndpoint, stopHttpsEndpoint } from './https-endpoint.js';
 
 /**
  * An emulator of the Azure Resource Manager endpoints push uses: HTTPS on 127.0.0.1 with a
@@ -92,23 +88,13 @@ export class ArmEmulator {
   url = '';
 
   async start(): Promise<void> {
-    const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keySize: 2048,
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'arm-emulator-'));
-    this.caFile = join(dir, 'ca.pem');
-    await writeFile(this.caFile, pems.cert);
-    this.caPem = pems.cert;
-    this.server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const endpoint = await startHttpsEndpoint((req, res) => void this.handle(req, res), 'arm-emulator-');
+    ({ server: this.server, caFile: this.caFile, caPem: this.caPem, url: this.url } = endpoint);
   }
 
   async stop(): Promise<void> {
     for (const res of this.hanging) res.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await stopHttpsEndpoint(this.server);
   }
 
   /** The environment a CLI process needs to use this emulator through DefaultAzureCredential. */
@@ -162,9 +148,7 @@ export class ArmEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const body = await requestBody(req);
     const url = new URL(req.url ?? '/', this.url);
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -174,17 +158,12 @@ export class ArmEmulator {
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
 
-    if (path.endsWith('/.well-known/openid-configuration')) {
-      const tenant = `${this.url}/${path.split('/')[1]}`;
-      return reply(200, { token_endpoint: `${tenant}/oauth2/v2.0/token`, issuer: `${tenant}/v2.0`, authorization_endpoint: `${tenant}/oauth2/v2.0/authorize`, jwks_uri: `${tenant}/discovery/v2.0/keys`, end_session_endpoint: `${tenant}/oauth2/v2.0/logout`, response_types_supported: ['code'] });
+    if (this.rejectSecret && path.endsWith('/oauth2/v2.0/token')) {
+      // The shape Entra ID answers a wrong client secret with.
+      return reply(401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${CLIENT_ID}'. Trace ID: 00000000-0000-0000-0000-000000000000 Correlation ID: 00000000-0000-0000-0000-000000000000 Timestamp: 2026-11-29 10:00:00Z`, error_codes: [7000215], timestamp: '2026-11-29 10:00:00Z', trace_id: '00000000-0000-0000-0000-000000000000', correlation_id: '00000000-0000-0000-0000-000000000000' });
     }
-    if (path.endsWith('/oauth2/v2.0/token')) {
-      if (this.rejectSecret) {
-        // The shape Entra ID answers a wrong client secret with.
-        return reply(401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${CLIENT_ID}'. Trace ID: 00000000-0000-0000-0000-000000000000 Correlation ID: 00000000-0000-0000-0000-000000000000 Timestamp: 2026-11-29 10:00:00Z`, error_codes: [7000215], timestamp: '2026-11-29 10:00:00Z', trace_id: '00000000-0000-0000-0000-000000000000', correlation_id: '00000000-0000-0000-0000-000000000000' });
-      }
-      return reply(200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: TOKEN });
-    }
+    const entra = entraResponse(path, this.url, body, () => TOKEN);
+    if (entra) return reply(entra.status, entra.payload);
 
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
