@@ -16,7 +16,7 @@ export async function runTenantCommand(args: CliArgs & { command: 'posture' | 'd
   const findings = [...catalogFindings, ...parsed.findings];
   if (findings.length > 0) io.stderr.write(`${formatFindings(findings, colorsFor(io.stderr))}\n`);
   if (hasErrors(findings) || !parsed.manifest || !parsed.source) return 1;
-  const common = { stdout: io.stdout, env: io.env ?? process.env, colors: colorsFor(io.stdout) };
+  const common = { stdout: io.stdout, stderr: io.stderr, env: io.env ?? process.env, colors: colorsFor(io.stdout), ...(io.signal ? { signal: io.signal } : {}) };
   const { TenantUsageError } = await import('../posture/posture-command.js');
   try {
     if (args.command === 'posture') {

@@ -30,6 +30,8 @@ export interface RestSettings {
   onWait?: (what: string, ms: number) => void;
   /** Seam for tests: certificate authorities to trust instead of the system's (a local emulator's). */
   tls?: { ca: string };
+  /** Seam for tests: milliseconds per second of a Retry-After header (1000). */
+  retryAfterUnitMs?: number;
   /** Seam for tests. */
   httpClient?: HttpClient;
 }
@@ -40,6 +42,8 @@ export class AzureRestError extends Error {
     message: string,
     readonly status?: number,
     readonly code?: string,
+    /** The service's own message, without our prefix. */
+    readonly serviceMessage?: string,
   ) {
     super(message);
   }
@@ -70,6 +74,8 @@ export class AzureRest {
   private readonly pipeline;
   private readonly http: HttpClient;
   private waitedMs = 0;
+  /** Requests sent, retries included. */
+  requests = 0;
 
   constructor(private readonly settings: RestSettings) {
     this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, userAgentOptions: { userAgentPrefix: 'breakglass-sentinel' }, ...(settings.tls ? { tlsOptions: settings.tls } : {}) });
@@ -77,15 +83,15 @@ export class AzureRest {
     this.http = settings.httpClient ?? createDefaultHttpClient();
   }
 
-  /** GET a resource; undefined when it does not exist (404). */
-  async get(path: string, apiVersion: string): Promise<JsonObject | undefined> {
+  /** GET a resource; undefined when it does not exist (404). Without an api-version (Microsoft Graph), none is sent. */
+  async get(path: string, apiVersion?: string): Promise<JsonObject | undefined> {
     const response = await this.send('GET', path, apiVersion);
     if (response.status === 404) return undefined;
     return this.objectBody(response, `GET ${path}`);
   }
 
-  /** GET a collection and every page after it; each item must be an object. */
-  async list(path: string, apiVersion: string): Promise<JsonObject[]> {
+  /** GET a collection and every page after it (`nextLink`, or Graph's `@odata.nextLink`); each item must be an object. */
+  async list(path: string, apiVersion?: string): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
     let url: string | undefined = this.url(path, apiVersion);
     for (let page = 0; url; page++) {
@@ -94,7 +100,8 @@ export class AzureRest {
       const body = this.objectBody(response, `GET ${path}`);
       if (!Array.isArray(body['value']) || !body['value'].every(isObject)) throw new AzureRestError(`GET ${path}: the answer has no list of resources ("value"); not reading it as an empty workspace`, response.status);
       items.push(...(body['value'] as JsonObject[]));
-      url = typeof body['nextLink'] === 'string' && body['nextLink'] !== '' ? body['nextLink'] : undefined;
+      const next = body['nextLink'] ?? body['@odata.nextLink'];
+      url = typeof next === 'string' && next !== '' ? next : undefined;
     }
     return items;
   }
@@ -108,14 +115,15 @@ export class AzureRest {
     if (response.status !== 404) this.check(response, `DELETE ${path}`);
   }
 
-  private url(path: string, apiVersion: string): string {
+  private url(path: string, apiVersion: string | undefined): string {
     // Resource ids keep their names as they are (incidents record them so); the URL encodes them.
-    return `${this.settings.endpoint}${encodeURI(path)}?api-version=${encodeURIComponent(apiVersion)}`;
+    const base = `${this.settings.endpoint}${encodeURI(path)}`;
+    return apiVersion === undefined ? base : `${base}${path.includes('?') ? '&' : '?'}api-version=${encodeURIComponent(apiVersion)}`;
   }
 
   /** One request with timeout and retries; returns the final response (any status). */
   private async send(method: 'GET' | 'PUT' | 'DELETE', pathOrUrl: string, apiVersion: string | undefined, body?: unknown): Promise<PipelineResponse> {
-    const url = apiVersion === undefined ? pathOrUrl : this.url(pathOrUrl, apiVersion);
+    const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.url(pathOrUrl, apiVersion);
     const what = `${method} ${new URL(url).pathname}`;
     for (let attempt = 0; ; attempt++) {
       this.settings.signal?.throwIfAborted();
@@ -131,6 +139,7 @@ export class AzureRest {
         abortSignal: user ? AbortSignal.any([timeout, user]) : timeout,
       });
       let response: PipelineResponse;
+      this.requests += 1;
       try {
         response = await this.pipeline.sendRequest(this.http, request);
       } catch (error) {
@@ -142,7 +151,7 @@ export class AzureRest {
         continue;
       }
       if (!RETRY_STATUS.has(response.status) || attempt >= this.settings.maxRetries) return response;
-      const asked = retryAfterMs(response);
+      const asked = retryAfterMs(response, this.settings.retryAfterUnitMs ?? 1000);
       await this.wait(`${what} (HTTP ${response.status}${asked !== undefined ? `, Retry-After ${Math.ceil(asked / 1000)} s` : ''})`, asked ?? this.backoff(attempt));
     }
   }
@@ -180,7 +189,7 @@ export class AzureRest {
   private check(response: PipelineResponse, what: string): void {
     if (response.status >= 200 && response.status < 300) return;
     const { code, message } = serviceError(response);
-    throw new AzureRestError(`HTTP ${response.status}${code ? ` ${code}` : ''}: ${message ?? what}`, response.status, code);
+    throw new AzureRestError(`HTTP ${response.status}${code ? ` ${code}` : ''}: ${message ?? what}`, response.status, code, message);
   }
 }
 
@@ -203,10 +212,10 @@ function describeBody(response: PipelineResponse): string {
   return `${type}, ${length} characters`;
 }
 
-function retryAfterMs(response: PipelineResponse): number | undefined {
+function retryAfterMs(response: PipelineResponse, unitMs: number): number | undefined {
   const header = response.headers.get('retry-after');
   if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * unitMs;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

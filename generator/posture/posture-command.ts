@@ -1,5 +1,7 @@
 import { endpointsFor } from '../deploy/cloud.js';
+import { formatSeconds } from '../deploy/azure-rest.js';
 import { azureCredential } from '../deploy/credentials.js';
+import { signIn, SignInError } from '../deploy/sign-in.js';
 import { GraphClient } from '../graph/graph-client.js';
 import type { Cloud, Manifest } from '../manifest/types.js';
 import { packageVersion } from '../package-info.js';
@@ -20,8 +22,11 @@ export interface PostureArgs {
 
 export interface TenantCommandIo {
   stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
   env: Record<string, string | undefined>;
   colors: Colors;
+  /** Aborted on Ctrl-C: waits end. */
+  signal?: AbortSignal;
   /** Seam: the clock (the validation check counts days from it). */
   now?: () => Date;
 }
@@ -52,10 +57,22 @@ export async function runPosture(args: PostureArgs, manifest: Manifest, source: 
   const number = (name: string) => (io.env[name] !== undefined && /^\d+$/.test(io.env[name]!) ? Number(io.env[name]) : undefined);
   const retryAfterUnitMs = number('BREAKGLASS_RETRY_AFTER_UNIT_MS');
   const retryDelayMs = number('BREAKGLASS_RETRY_DELAY_MS');
+  const credential = azureCredential(endpoints.authorityHost);
+  // One sign-in first: a missing login is one clear message, not a failed check per read.
+  try {
+    const { identity } = await signIn(credential, endpoints.graphScope, endpoints.authorityHost, io.signal);
+    if (args.format === 'text') io.stdout.write(`signed in as ${identity}\n`);
+  } catch (error) {
+    if (!(error instanceof SignInError)) throw error;
+    io.stderr.write(`breakglass: ${error.message}\n`);
+    return 1;
+  }
   const graph = new GraphClient({
-    credential: azureCredential(endpoints.authorityHost),
+    credential,
     endpoint: endpoints.graph,
     scope: endpoints.graphScope,
+    onWait: (what, ms) => io.stderr.write(`waiting ${formatSeconds(ms)}: ${what}\n`),
+    ...(io.signal ? { signal: io.signal } : {}),
     ...(retryAfterUnitMs !== undefined ? { retryAfterUnitMs } : {}),
     ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
   });
