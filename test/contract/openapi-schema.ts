@@ -11,12 +11,18 @@
  * A string that is an ARM template expression (`[parameters('x')]`) stands for a value ARM fills in,
  * so it passes any string check; type, enum and shape checks still apply around it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isoDurationMinutes } from '../../generator/render/durations.js';
 
-export const SPECS_ROOT = resolve(import.meta.dirname, '..', 'fixtures', 'specs');
+/** The project's copy of the specs, found from here whether this runs from source or compiled (bench). */
+function projectRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+export const SPECS_ROOT = resolve(projectRoot(), 'test', 'fixtures', 'specs');
 export const SENTINEL_SPEC_DIR = join(SPECS_ROOT, 'securityinsights', 'resource-manager', 'Microsoft.SecurityInsights', 'preview', '2025-10-01-preview');
 export const SENTINEL_SPECS = {
   alertRules: join(SENTINEL_SPEC_DIR, 'AlertRules.json'),
