@@ -2,14 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, markdownToHtml } from '../generator/preview/preview-html.js';
 import { fillTimeRange } from '../generator/preview/preview-data.js';
+import { findChromium, launchChromium } from './helpers/chromium.js';
 import { EXAMPLE_MANIFEST, FIXTURES, runCli, tempDir } from './helpers/harness.js';
-
-// Debian's chromium; .ci/run installs it when it is missing.
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 async function preview(manifest: string, extra: string[] = []): Promise<{ code: number; stdout: string; html: string; file: string; dir: string }> {
   const dir = await tempDir();
@@ -87,12 +85,8 @@ describe('preview page, as text', () => {
 describe('preview page, in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does), or set CHROMIUM_PATH`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Flags for a closed network: without them Chromium keeps trying to reach its own services.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    // CHROMIUM_PATH, a system Chromium, or the one inside the @sparticuz/chromium package.
+    browser = (await launchChromium()).browser;
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -151,4 +145,29 @@ describe('preview page, in headless Chromium', () => {
     expect(await tab.locator('img, script').count()).toBe(0);
     await tab.close();
   }, 60_000);
+});
+
+describe('the browser for these tests comes from npm', () => {
+  it('with no system Chromium and no CHROMIUM_PATH, the binary inside @sparticuz/chromium is unpacked and launches headless on a closed network', async () => {
+    const found = await findChromium({ env: {}, systemPaths: [] });
+    expect(found.source).toMatch(/^@sparticuz\/chromium \d+\.\d+\.\d+$/);
+    expect(found.path).toContain(join('node_modules', '.cache', 'breakglass-chromium'));
+    // A second look finds the unpacked copy instead of unpacking again.
+    expect(await findChromium({ env: {}, systemPaths: [] })).toEqual(found);
+    const { browser: packaged } = await launchChromium({ env: {}, systemPaths: [] });
+    try {
+      const tab = await packaged.newPage();
+      const requests: string[] = [];
+      tab.on('request', (r) => requests.push(r.url()));
+      await tab.setContent('<p id="x">drawn</p><svg width="40" height="20"><rect width="40" height="20" fill="#0f2b46"/></svg>');
+      expect(await tab.locator('#x').textContent()).toBe('drawn');
+      expect(requests).toEqual([]);
+    } finally {
+      await packaged.close();
+    }
+  }, 60_000);
+
+  it('a CHROMIUM_PATH that points at nothing is named in the error', async () => {
+    await expect(findChromium({ env: { CHROMIUM_PATH: '/nowhere/chromium' } })).rejects.toThrow('CHROMIUM_PATH=/nowhere/chromium is not an executable file');
+  });
 });
