@@ -5,12 +5,13 @@
  * so the page is the same on every run.
  */
 import type { Catalog } from '../catalog/rule-template.js';
-import { compileQuery } from '../evaluate/evaluate-query.js';
+
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import { KDateTime, formatDateTime } from '../evaluate/values.js';
 import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
+import { compiledQuery } from '../rule-tests/compiled-queries.js';
 import { mergeTables } from '../rule-tests/event-records.js';
 import { newestTime } from '../rule-tests/look-back.js';
 import { prepareCases, resultRows, type CaseResult, type ResultRows } from '../rule-tests/rule-cases.js';
@@ -89,7 +90,7 @@ export function previewData(input: PreviewInput): PreviewData {
     if (item.type !== 'query' || !rendered) return { item };
     const query = fillTimeRange(rendered.query.text, from, now);
     try {
-      return { item, query, result: resultRows(compileQuery(query, globals).run({ tables, watchlists, now })) };
+      return { item, query, result: resultRows(compiledQuery(query, globals).run({ tables, watchlists, now })) };
     } catch (error) {
       if (error instanceof EvaluationError) return { item, query, error: error.message };
       throw error;

@@ -1,4 +1,5 @@
-import { compileQuery, type CompiledQuery } from '../evaluate/evaluate-query.js';
+import type { CompiledQuery } from '../evaluate/evaluate-query.js';
+import { compiledQuery } from './compiled-queries.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import type { Manifest } from '../manifest/types.js';
@@ -62,7 +63,7 @@ export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest
       }
       let query: CompiledQuery;
       try {
-        query = compileQuery(rule.query.text, globals);
+        query = compiledQuery(rule.query.text, globals);
         for (let at = first; at <= last; at += frequencyMs) {
           history.runs++;
           const table = query.run({ tables: index.window(at - periodMs, at), watchlists, now: at });

@@ -1,4 +1,4 @@
-import { compileQuery } from '../evaluate/evaluate-query.js';
+import { compiledQuery } from './compiled-queries.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import type { Manifest } from '../manifest/types.js';
@@ -39,7 +39,7 @@ export function replayRules(rules: readonly RenderedRule[], manifest: Manifest, 
       const tables = lookBack(events, clock, durationMinutes(rule.queryPeriod) * 60_000);
       const recordsInWindow = [...tables.values()].reduce((n, t) => n + t.rows.length, 0);
       try {
-        const table = compileQuery(rule.query.text, globals).run({ tables, watchlists, now: clock });
+        const table = compiledQuery(rule.query.text, globals).run({ tables, watchlists, now: clock });
         return { ruleId: rule.id, recordsInWindow, fired: fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold), result: resultRows(table) };
       } catch (error) {
         if (error instanceof EvaluationError) return { ruleId: rule.id, recordsInWindow, fired: false, error: error.message };

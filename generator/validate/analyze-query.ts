@@ -23,8 +23,30 @@ export interface QueryAnalysis {
 
 const CROSS_RESOURCE_FUNCTIONS = new Set(['workspace', 'app', 'resource', 'cluster', 'database', 'adx', 'arg']);
 
-/** Parses and semantically analyses one query against the workspace schema. Pure given the globals. */
+/**
+ * Analyses already made, per global state, by query text: analysis is a pure function of the
+ * two and the slow part of a build, and a process that builds more than once (the tests, the
+ * bench, preview after validate) asks for the same texts again. Bounded, oldest out first.
+ */
+const analysed = new WeakMap<Kusto.Language.GlobalState, Map<string, QueryAnalysis>>();
+const MAX_REMEMBERED = 500;
+
+/**
+ * Parses and semantically analyses one query against the workspace schema. Pure given the globals;
+ * the result is shared between callers that ask for the same text, so it must not be changed.
+ */
 export function analyzeQuery(text: string, globals: Kusto.Language.GlobalState): QueryAnalysis {
+  let memo = analysed.get(globals);
+  if (!memo) analysed.set(globals, (memo = new Map()));
+  const known = memo.get(text);
+  if (known) return known;
+  const analysis = analyzeNew(text, globals);
+  if (memo.size >= MAX_REMEMBERED) memo.delete(memo.keys().next().value!);
+  memo.set(text, analysis);
+  return analysis;
+}
+
+function analyzeNew(text: string, globals: Kusto.Language.GlobalState): QueryAnalysis {
   const K = kustoLanguage();
   const code = K.KustoCode.ParseAndAnalyze(text, globals);
   if (!code) throw new Error('Kusto.Language returned no analysis');
