@@ -18,6 +18,8 @@ export interface CliArgs extends Omit<DeployArgs, 'command'> {
   now?: string;
   /** replay: every scheduled run over the records' span, not one run as of the newest record. */
   history: boolean;
+  /** render, preview: overwrite files in --out that breakglass did not write; init: overwrite the manifest. */
+  force: boolean;
   init: InitFlags;
   /** Print this help text and stop. */
   help?: string;
@@ -48,7 +50,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const commandName = first === 'help' ? extra.shift() : first;
   const spec = commandName === undefined ? undefined : commandSpec(commandName);
   const wantsHelp = flag('help') || first === 'help';
-  const empty = { command: 'validate' as const, manifest: '', out: '', format: 'text' as const, rules: [], allowWarnings: false, events: [], history: false, workspaces: [], prune: false, yes: false, detailedExitcode: false, concurrency: 8, init: { accounts: [], emails: [], sms: [], workspaceIds: [], force: false }, version: false };
+  const empty = { command: 'validate' as const, manifest: '', out: '', format: 'text' as const, rules: [], allowWarnings: false, events: [], history: false, force: false, workspaces: [], prune: false, yes: false, detailedExitcode: false, concurrency: 8, init: { accounts: [], emails: [], sms: [], workspaceIds: [], force: false }, version: false };
   if (flag('version') && !wantsHelp) return { ...empty, version: true };
   if (wantsHelp) {
     if (commandName !== undefined && !spec) throw new UsageError(`unknown command '${commandName}' (commands: ${COMMAND_NAMES.join(', ')})`);
@@ -83,6 +85,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     allowWarnings: flag('allow-warnings'),
     events: list('events'),
     history: flag('history'),
+    force: flag('force'),
     ...(now !== undefined ? { now } : {}),
     workspaces: list('workspace'),
     prune: flag('prune'),

@@ -20,7 +20,14 @@ export interface ReplayIo {
 }
 
 /** `breakglass replay`: read the record files (the only I/O), replay, print. */
-export async function runReplay(args: { format: string; events: string[]; now?: string; history: boolean }, io: ReplayIo, manifest: Manifest, rules: readonly RenderedRule[], globals: Kusto.Language.GlobalState): Promise<number> {
+export async function runReplay(
+  args: { format: string; events: string[]; now?: string; history: boolean },
+  io: ReplayIo,
+  manifest: Manifest,
+  rules: readonly RenderedRule[],
+  globals: Kusto.Language.GlobalState,
+  checkpoint: () => Promise<void>,
+): Promise<number> {
   const specs = args.events.map((spec) => {
     try {
       return parseEventsSpec(spec, LOG_ANALYTICS_TABLES);
@@ -52,11 +59,13 @@ export async function runReplay(args: { format: string; events: string[]; now?: 
   const events = mergeTables(parts);
   if (args.history) {
     const history = replayHistory(rules, manifest, events, globals, now);
+    await checkpoint();
     if (args.format === 'json') io.stdout.write(`${JSON.stringify(historyJson(history, events), null, 2)}\n`);
     else io.stdout.write(`${historyText(history, events, colorsFor(io.stdout))}\n`);
     return history.rules.some((r) => r.error !== undefined) ? 1 : 0;
   }
   const replay = replayRules(rules, manifest, events, globals, now);
+  await checkpoint();
   if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, events), null, 2)}\n`);
   else io.stdout.write(`${replayText(replay, events, colorsFor(io.stdout))}\n`);
   return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
