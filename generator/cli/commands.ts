@@ -165,8 +165,8 @@ export function commandSpec(name: string): CommandSpec | undefined {
 }
 
 function optionLine(o: OptionSpec): string {
-  const head = `--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
-  return `  ${head.padEnd(28)} ${o.description}`;
+  const head = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
+  return `  ${head.padEnd(32)} ${o.description}`;
 }
 
 function usageLine(c: CommandSpec): string {

@@ -37,6 +37,20 @@ export function checkSentinelLimits(rule: RenderedRule, at: Locator): Finding[] 
   if ((p.displayName ?? '').length > 256) fail('name-length', `the name is ${p.displayName!.length} characters; Sentinel allows 256`, 'name', ['name']);
   if ((p.description ?? '').length > 5000) fail('description-length', `the description is ${p.description!.length} characters with the managed-by note; Sentinel allows 5000`, 'description', ['description']);
 
+  if (rule.kind === 'nrt') {
+    // A near-real-time rule has no schedule (Sentinel runs it every minute over what arrived since
+    // the last run): a frequency or period set for it would silently do nothing.
+    for (const field of ['queryFrequency', 'queryPeriod'] as const) {
+      if (!rule.overridden.includes(field)) continue;
+      fail(
+        'nrt-schedule',
+        `${field} ${rule[field]} has no effect: ${rule.id} is a near-real-time rule, which runs every minute over the records that arrived since its last run`,
+        field,
+        [field],
+        `To run it on a schedule, add kind: scheduled to rules.${rule.id} in the manifest (Sentinel allows 5m to 14d); otherwise remove ${field}.`,
+      );
+    }
+  }
   if (rule.kind === 'scheduled') {
     const frequency = durationMinutes(rule.queryFrequency);
     const period = durationMinutes(rule.queryPeriod);
