@@ -23,6 +23,8 @@ export interface BuildInput {
   workbook: ParsedWorkbook;
   /** Kusto global state with the workspace tables (a seam: tests and benchmarks pass their own). */
   globals: Kusto.Language.GlobalState;
+  /** Told after each query Kusto.Language has analysed, for a progress line. */
+  onAnalysed?: (done: number, total: number) => void;
 }
 
 export interface BuildResult {
@@ -64,27 +66,31 @@ export function build(input: BuildInput): BuildResult {
 
   const rendered = renderRules(manifest, input.catalog, input.manifestFile);
   findings.push(...rendered.findings);
-  const { findings: ruleFindings, results } = validateRules(rendered.rules, { globals: input.globals, locateInManifest });
-  findings.push(...ruleFindings);
-
   // Azure Monitor has no watchlists: its alerts always carry the accounts inline. Alerts it would
   // refuse for their size are not written (nor analysed: thousands of ids inline are the slow part).
   const inline = rendered.accountSource === 'inline' ? rendered : (rendered.inline ?? renderRulesWith(manifest, input.catalog, 'inline'));
   const alerts = azureMonitorTemplate(manifest, inline.rules);
   const oversized = oversizedAlertRules(alerts);
+  const analyseInline = inline !== rendered && oversized.length === 0;
+  const workbook = input.workbook.workbook ? { ...input.workbook, workbook: input.workbook.workbook } : undefined;
+  const renderedWorkbook = workbook ? renderWorkbook(workbook, input.catalog, rendered.accountSource, workbookContext(manifest, rendered.rules)) : undefined;
+
+  const total = rendered.rules.length + (analyseInline ? inline.rules.length : 0) + (renderedWorkbook?.queries.length ?? 0);
+  let done = 0;
+  const onAnalysed = input.onAnalysed ? () => input.onAnalysed!(++done, total) : undefined;
+  const { findings: ruleFindings, results } = validateRules(rendered.rules, { globals: input.globals, locateInManifest, ...(onAnalysed ? { onAnalysed } : {}) });
+  findings.push(...ruleFindings);
   if (oversized.length > 0) findings.push(azureMonitorRefused(manifest, oversized, input.manifestFile));
-  else if (inline !== rendered) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals }).findings.filter((f) => f.code.startsWith('kql/')));
+  else if (analyseInline) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals, ...(onAnalysed ? { onAnalysed } : {}) }).findings.filter((f) => f.code.startsWith('kql/')));
 
   findings.push(...checkPlaybook(manifest, rendered.rules, input.playbook));
   const sspr = ssprExclusionRule(manifest, input.manifestFile);
   findings.push(...sspr.findings);
 
-  const workbook = input.workbook.workbook ? { ...input.workbook, workbook: input.workbook.workbook } : undefined;
-  const renderedWorkbook = workbook ? renderWorkbook(workbook, input.catalog, rendered.accountSource, workbookContext(manifest, rendered.rules)) : undefined;
-  if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals));
+  if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals, onAnalysed));
   const analysedQueries = [
     ...rendered.rules.map((r) => r.query.text),
-    ...(inline !== rendered && oversized.length === 0 ? inline.rules.map((r) => r.query.text) : []),
+    ...(analyseInline ? inline.rules.map((r) => r.query.text) : []),
     ...(renderedWorkbook?.queries.map((q) => substituteWorkbookParameters(q.query.text).text) ?? []),
   ];
 

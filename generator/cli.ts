@@ -17,6 +17,7 @@ import { buildReport } from './cli/build-report.js';
 import { displayPath } from './cli/display-path.js';
 import { InitUsageError, runInit } from './cli/init-command.js';
 import { parseCli } from './cli/parse-cli.js';
+import { terminalProgress } from './cli/progress.js';
 import { runPreview } from './cli/preview-command.js';
 import { runReplay } from './cli/replay-command.js';
 import { runTests } from './cli/test-command.js';
@@ -120,7 +121,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const workbookFile = join(root, 'workbooks', 'breakglass-accounts.yaml');
   const workbook = parseWorkbookTemplate(await readFile(workbookFile, 'utf8'), displayPath(io.cwd, workbookFile));
   const globals = (io.globals ?? workspaceGlobals)();
-  const result = build({ manifestText, manifestFile: displayPath(io.cwd, manifestPath), catalog, playbook, workbook, globals });
+  const progress = terminalProgress(io.stderr);
+  const result = build({ manifestText, manifestFile: displayPath(io.cwd, manifestPath), catalog, playbook, workbook, globals, onAnalysed: (done, total) => progress.update('analysing queries with Kusto.Language', done, total) });
+  progress.clear();
   const findings = [...catalogFindings, ...result.findings];
   const counts = countBySeverity(findings);
   const failed = counts.error > 0 || (counts.warning > 0 && !args.allowWarnings);

@@ -19,6 +19,8 @@ export interface QueryAnalysis {
   scansAllTables: { operator: string; line: number; column: number }[];
   /** Calls that reach another workspace or resource: workspace(), app(), resource(), cluster(), database(). */
   crossResource: { call: string; line: number; column: number }[];
+  /** The workspace tables the query reads, by name, in the order first met. */
+  tables: string[];
 }
 
 const CROSS_RESOURCE_FUNCTIONS = new Set(['workspace', 'app', 'resource', 'cluster', 'database', 'adx', 'arg']);
@@ -60,7 +62,18 @@ function analyzeNew(text: string, globals: Kusto.Language.GlobalState): QueryAna
     if (!severity) continue;
     diagnostics.push({ severity, code: d.Code ?? 'KS000', message: d.Message ?? '', offset: d.Start, length: d.Length, ...position(d.Start) });
   }
-  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position) };
+  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position), tables: tablesRead(code, globals) };
+}
+
+function tablesRead(code: Kusto.Language.KustoCode, globals: Kusto.Language.GlobalState): string[] {
+  const K = kustoLanguage();
+  const found = new Set<string>();
+  code.Syntax?.WalkElements((element) => {
+    if (element.Kind !== K.Syntax.SyntaxKind.NameReference) return;
+    const symbol = (element as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
+    if (symbol instanceof K.Symbols.TableSymbol && globals.IsDatabaseTable(symbol) && symbol.Name) found.add(symbol.Name);
+  });
+  return [...found];
 }
 
 function resultColumns(code: Kusto.Language.KustoCode): Map<string, string> | undefined {

@@ -8,6 +8,8 @@ export interface ValidateOptions {
   globals: Kusto.Language.GlobalState;
   /** Where a manifest path is, for findings about settings the manifest overrode. */
   locateInManifest?: (segments: readonly (string | number)[]) => SourceLocation;
+  /** Told after each query is analysed (a progress line). */
+  onAnalysed?: () => void;
 }
 
 export interface RuleValidation {
@@ -31,6 +33,7 @@ export function validateRules(rules: readonly RenderedRule[], options: ValidateO
   };
   for (const rule of rules) {
     const analysis = analyzeQuery(rule.query.text, options.globals);
+    options.onAnalysed?.();
     results.push({ rule, analysis });
     findings.push(...kustoFindings(rule, analysis), ...outputColumnFindings(rule, analysis, at), ...checkSentinelLimits(rule, at));
   }
