@@ -238,21 +238,31 @@ describe('init flags are checked against each other', () => {
     [['--sms', '+14255550100'], '--sms +14255550100 is given twice'],
   ])('%j is a usage error naming the flag', async (extra, message) => {
     const dir = await tempDir();
-    const run = await runCli(['init', ...FLAGS, ...extra], dir);
+    // --group is given once: this one replaces the other.
+    const flags = extra[0] === '--group' ? FLAGS.map((f, i) => (FLAGS[i - 1] === '--group' ? extra[1]! : f)) : [...FLAGS, ...extra];
+    const run = await runCli(['init', ...flags], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('a value the manifest refuses is named by its setting, not by a line of a file that was never written', async () => {
+  it('a finding of the manifest about to be written is named by its setting, not by a line of a file that does not exist yet', async () => {
+    const dir = await tempDir();
+    const flags = [...FLAGS];
+    flags[3] = `${A2}=bg-02@contoso.onmicrosoft.com=Break Glass Custom Role`;
+    const run = await runCli(['init', ...flags], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^notice manifest\/unknown-role accounts\[1\]\.role 'Break Glass Custom Role' is not a Microsoft Entra built-in role/m);
+    expect(run.stderr).not.toMatch(/accounts\.yaml:\d/);
+  });
+
+  it('a role longer than the manifest keeps is refused as a flag, before anything is written', async () => {
     const dir = await tempDir();
     const flags = [...FLAGS];
     flags[3] = `${A2}=bg-02@contoso.onmicrosoft.com=${'R'.repeat(300)}`;
     const run = await runCli(['init', ...flags], dir);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error manifest\/\S+ accounts\[1\]\.role/m);
-    expect(run.stderr).not.toMatch(/accounts\.yaml:\d/);
-    expect(run.stderr).toContain('nothing written');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the role has 300 characters; at most 256');
     expect(await readdir(dir)).toEqual([]);
   });
 });

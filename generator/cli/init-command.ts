@@ -18,6 +18,7 @@ import {
   readAccount,
   readDisplayName,
   readObjectId,
+  readRoleName,
   readUpn,
   readEmail,
   readGroup,
@@ -243,6 +244,13 @@ async function askRole(question: string, prompt: (question: string) => Promise<s
   for (;;) {
     const answer = (await prompt(question)).trim();
     if (answer === '') return undefined;
+    try {
+      readRoleName(answer);
+    } catch (error) {
+      if (!(error instanceof InitInputError)) throw error;
+      io.stderr.write(`  ${error.message}\n`);
+      continue;
+    }
     const known = builtInRole(answer);
     if (known) return known.name;
     if (flagged !== undefined && answer.toLowerCase() === flagged.toLowerCase()) return answer;

@@ -42,6 +42,10 @@ function readCommandLine(argv: readonly string[]): ReadLine {
   const values: Record<string, OptionValue> = {};
   const positionals: string[] = [];
   const unknown: string[] = [];
+  let problem: string | undefined;
+  const refuse = (message: string): void => {
+    problem ??= message;
+  };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') {
@@ -61,20 +65,25 @@ function readCommandLine(argv: readonly string[]): ReadLine {
     }
     const shown = `--${option.name}`;
     if (option.type === 'boolean') {
-      if (inline !== undefined) throw new UsageError(`${shown} takes no value (remove '=${inline}')`);
+      if (inline !== undefined) refuse(`${shown} takes no value (remove '=${inline}')`);
       values[option.name] = true;
       continue;
     }
     const value = inline ?? argv[i + 1];
     if (inline === undefined) i++;
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${shown} needs a value: ${shown} ${option.arg ?? 'VALUE'}${option.example ? `, e.g. ${option.example}` : ''}`);
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      refuse(`${shown} needs a value: ${shown} ${option.arg ?? 'VALUE'}${option.example ? `, e.g. ${option.example}` : ''}`);
+      if (inline === undefined && value !== undefined) i--;
+      continue;
+    }
     const previous = values[option.name];
     if (option.multiple) values[option.name] = [...(Array.isArray(previous) ? previous : []), value];
-    else if (previous !== undefined) throw new UsageError(`${shown} is given twice ('${previous}' and '${value}'); give it once`);
+    else if (previous !== undefined) refuse(`${shown} is given twice ('${previous}' and '${value}'); give it once`);
     else values[option.name] = value;
   }
+  const command = commandSpec(positionals[0] === 'help' ? (positionals[1] ?? '') : (positionals[0] ?? ''));
+  if (problem !== undefined) throw new UsageError(problem, command?.name);
   if (unknown.length > 0) {
-    const command = commandSpec(positionals[0] === 'help' ? (positionals[1] ?? '') : (positionals[0] ?? ''));
     const candidates = command ? [...command.options, 'help'] : OPTIONS.map((o) => o.name);
     const first = unknown[0]!;
     const guess = first.startsWith('--') ? closestMatch(first.slice(2), candidates) : undefined;

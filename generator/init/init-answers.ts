@@ -31,6 +31,7 @@ export class InitInputError extends Error {}
 
 // The same patterns the manifest schema applies, so an answer is refused when it is typed.
 const UPN = new RegExp(schema.definitions.account.properties.userPrincipalName.pattern);
+const UPN_MAX = schema.definitions.account.properties.userPrincipalName.maxLength;
 const EMAIL = new RegExp(schema.properties.notifications.properties.email.items.properties.address.pattern);
 const GUID = new RegExp(schema.definitions.guid.pattern);
 const RESOURCE_GROUP = new RegExp(schema.properties.workspaces.items.properties.resourceGroup.pattern);
@@ -54,6 +55,7 @@ export function readObjectId(text: string): string {
 }
 
 export function readUpn(text: string): string {
+  if (text.length > UPN_MAX) throw new InitInputError(`'${text}' has ${text.length} characters; a user principal name has at most ${UPN_MAX}`);
   if (!UPN.test(text)) throw new InitInputError(`'${text}' is not a user principal name (name@domain, letters, digits and ' . - _ ! # ^ ~ before the @)`);
   return text;
 }
@@ -66,8 +68,9 @@ export function readAccount(value: string): ManifestAccount {
   const userPrincipalName = at < 0 ? rest : rest.slice(0, at).trim();
   const role = at < 0 ? undefined : rest.slice(at + 1).trim();
   if (role === '') throw new InitInputError(`--account ${value}: expected OBJECTID=UPN=ROLE, the role after the second '='`);
+  if (role !== undefined && role.length > DISPLAY_TEXT_MAX) throw new InitInputError(`--account ${value}: the role has ${role.length} characters; at most ${DISPLAY_TEXT_MAX}`);
   if (!isGuid(objectId)) throw new InitInputError(`--account ${value}: '${objectId}' is not an object id (a GUID)`);
-  if (!UPN.test(userPrincipalName)) throw new InitInputError(`--account ${value}: '${userPrincipalName}' is not a user principal name (name@domain, letters, digits and ' . - _ ! # ^ ~ before the @)`);
+  if (userPrincipalName.length > UPN_MAX || !UPN.test(userPrincipalName)) throw new InitInputError(`--account ${value}: '${userPrincipalName}' is not a user principal name (name@domain, letters, digits and ' . - _ ! # ^ ~ before the @)`);
   const account = { objectId: objectId.toLowerCase(), userPrincipalName };
   return role === undefined ? { ...account, kind: 'global-admin' } : { ...account, kind: 'privileged-role', role };
 }
@@ -76,6 +79,12 @@ export function readGroup(value: string): ExclusionGroup {
   const [objectId, displayName] = splitPair('group', value, 'OBJECTID=NAME, e.g. 8d0f2b6c-3e1a-4c7d-9b5e-6a2f1d8c4e73=CA-Exclusion-EmergencyAccess');
   if (!isGuid(objectId)) throw new InitInputError(`--group ${value}: '${objectId}' is not an object id (a GUID)`);
   return { objectId: objectId.toLowerCase(), displayName: readDisplayName(displayName) };
+}
+
+/** A role name as typed at a prompt: the manifest keeps at most 256 characters. */
+export function readRoleName(text: string): string {
+  if (text.length > DISPLAY_TEXT_MAX) throw new InitInputError(`the role has ${text.length} characters; at most ${DISPLAY_TEXT_MAX}`);
+  return text;
 }
 
 /** A display name as the manifest keeps it: 1 to 256 characters. */
