@@ -230,13 +230,19 @@ function csvLookup(record: Json): (header: string) => string | undefined {
 
 const yesNo = (value: string | undefined): boolean | undefined => (value === undefined ? undefined : /^(yes|true)$/i.test(value) ? true : /^(no|false)$/i.test(value) ? false : undefined);
 
-function entraSignInCsvRow(record: Json): Json {
-  const get = csvLookup(record);
+/** The columns a CSV download names one to one, by its header map. */
+function mappedColumns(get: (header: string) => string | undefined, headers: Readonly<Record<string, string>>): Json {
   const row: Json = {};
-  for (const [header, column] of Object.entries(ENTRA_SIGN_IN_CSV_COLUMNS)) {
+  for (const [header, column] of Object.entries(headers)) {
     const value = get(header);
     if (value !== undefined) row[column] = value;
   }
+  return row;
+}
+
+function entraSignInCsvRow(record: Json): Json {
+  const get = csvLookup(record);
+  const row = mappedColumns(get, ENTRA_SIGN_IN_CSV_COLUMNS);
   row['TimeGenerated'] = isoTime(get('date (utc)'));
   row['CreatedDateTime'] = row['TimeGenerated'];
   const flagged = yesNo(get('flagged for review'));
@@ -270,11 +276,7 @@ function entraSignInCsvRow(record: Json): Json {
 
 function entraAuditCsvRow(record: Json): Json {
   const get = csvLookup(record);
-  const row: Json = {};
-  for (const [header, column] of Object.entries(ENTRA_AUDIT_CSV_COLUMNS)) {
-    const value = get(header);
-    if (value !== undefined) row[column] = value;
-  }
+  const row = mappedColumns(get, ENTRA_AUDIT_CSV_COLUMNS);
   row['TimeGenerated'] = isoTime(get('date (utc)') ?? get('date'));
   row['ActivityDateTime'] = row['TimeGenerated'];
   if (row['OperationName'] !== undefined) row['ActivityDisplayName'] = row['OperationName'];
