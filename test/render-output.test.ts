@@ -185,3 +185,22 @@ describe('Ctrl-C', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 });
+
+describe('preview --out keeps a page it did not write', () => {
+  it('refuses to overwrite a preview/index.html of someone else, changing nothing; --force overwrites it', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'preview'), { recursive: true });
+    await writeFile(join(dir, 'preview', 'index.html'), '<p>mine</p>\n');
+    const run = await runCli(['preview', '--manifest', EXAMPLE_MANIFEST, '--out', '.'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('breakglass: preview/index.html is there and was not written by breakglass preview; nothing written (move it away, choose another --out, or pass --force to overwrite it)\n');
+    expect(await readFile(join(dir, 'preview', 'index.html'), 'utf8')).toBe('<p>mine</p>\n');
+    const forced = await runCli(['preview', '--manifest', EXAMPLE_MANIFEST, '--out', '.', '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(await readFile(join(dir, 'preview', 'index.html'), 'utf8')).toContain('<!doctype html>');
+    // Then it is ours: the next preview replaces it without --force, and render leaves it alone.
+    expect((await runCli(['preview', '--manifest', EXAMPLE_MANIFEST, '--out', '.'], dir)).code).toBe(0);
+    expect((await render('.', [], dir)).code).toBe(0);
+    expect((await snapshot(dir)).has('preview/index.html')).toBe(true);
+  });
+});
