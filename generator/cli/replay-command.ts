@@ -56,7 +56,7 @@ export async function runReplay(
   const progress = terminalProgress(io.stderr);
   let read: ReadEvents;
   try {
-    read = await readEvents(specs, io.cwd, (file) => progress.update(`reading ${file}`, 0, 0));
+    read = await readEvents(specs, io.cwd, (file, done, total) => progress.update(`reading ${file}`, done, total));
   } catch (error) {
     progress.clear();
     if (error instanceof WrongTableError) throw new UsageError(error.message, 'replay');
@@ -83,17 +83,17 @@ export async function runReplay(
   return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
-async function readEvents(specs: readonly { table?: string; file: string }[], cwd: string, reading: (file: string) => void): Promise<ReadEvents> {
+async function readEvents(specs: readonly { table?: string; file: string }[], cwd: string, reading: (file: string, done: number, total: number) => void): Promise<ReadEvents> {
   const parts: { table: string; rows: Table }[] = [];
   const shapes = new Map<SourceShape, number>();
   const skipped = new Map<string, number>();
   const ours = Object.keys(LOG_ANALYTICS_TABLES);
   for (const spec of specs) {
-    reading(spec.file);
+    reading(spec.file, 0, 0);
     const text = await readFile(resolve(cwd, spec.file), 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, 'replay');
     });
-    const sorted = sortRecords(recordsOfText(text, spec.file), spec.file, spec.table, ours);
+    const sorted = sortRecords(recordsOfText(text, spec.file), spec.file, spec.table, ours, (done, total) => reading(`${spec.file} (records)`, done, total));
     for (const [shape, n] of sorted.shapes) shapes.set(shape, (shapes.get(shape) ?? 0) + n);
     for (const [table, n] of sorted.skipped) skipped.set(table, (skipped.get(table) ?? 0) + n);
     for (const [table, rows] of sorted.rows) parts.push({ table, rows: eventsTable(rows, table, LOG_ANALYTICS_TABLES, spec.file) });

@@ -83,9 +83,10 @@ export interface SortedRecords {
  * Maps every record and sorts it into its table: the one given on the command line (a record that
  * says it is of another is refused), or, without one, the table each record names.
  */
-export function sortRecords(records: readonly unknown[], file: string, given: string | undefined, tables: readonly string[]): SortedRecords {
+export function sortRecords(records: readonly unknown[], file: string, given: string | undefined, tables: readonly string[], onRecords?: (done: number, total: number) => void): SortedRecords {
   const sorted: SortedRecords = { rows: new Map(), skipped: new Map(), shapes: new Map() };
   records.forEach((record, index) => {
+    if (onRecords && index % 4096 === 0) onRecords(index, records.length);
     const mapped = toLogAnalyticsRow(record);
     if ('problem' in mapped) throw new InputRowError(`${file}[${index}]`, mapped.problem);
     sorted.shapes.set(mapped.shape, (sorted.shapes.get(mapped.shape) ?? 0) + 1);
