@@ -16,6 +16,7 @@ import { parseWorkbookTemplate } from './workbook/workbook-template.js';
 import { buildReport } from './cli/build-report.js';
 import { displayPath } from './cli/display-path.js';
 import { InitUsageError, runInit } from './cli/init-command.js';
+import { Interrupted, INTERRUPTED_EXIT_CODE } from './cli/interrupted.js';
 import { parseCli } from './cli/parse-cli.js';
 import { terminalProgress } from './cli/progress.js';
 import { runPreview } from './cli/preview-command.js';
@@ -58,18 +59,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (error instanceof Interrupted) {
       io.stderr.write(`breakglass: interrupted; nothing was written\n`);
-      return 130;
+      return INTERRUPTED_EXIT_CODE;
     }
     io.stderr.write(`breakglass: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
 }
-
-/** Ctrl-C reached a command that stops instead of finishing (every command but plan, push, drift). */
-class Interrupted extends Error {}
-
-/** 130: the shell's code for a process stopped by Ctrl-C (128 + SIGINT). */
-export const INTERRUPTED_EXIT_CODE = 130;
 
 function displayPathOf(cwd: string, error: WriteError): string {
   return `cannot write ${displayPath(cwd, error.path)}: ${error.reason}`;

@@ -30,6 +30,7 @@ import {
 } from '../init/init-answers.js';
 import { manifestText } from '../init/manifest-text.js';
 import { fsReason, WriteError } from '../io/write-files.js';
+import { INTERRUPTED_EXIT_CODE } from './interrupted.js';
 import { PromptCancelled } from './terminal-prompt.js';
 
 export interface InitIo {
@@ -54,7 +55,7 @@ export async function runInit(flags: InitFlags, target: string, display: string,
   } catch (error) {
     if (!(error instanceof PromptCancelled)) throw error;
     io.stderr.write(`init stopped${error.how === 'end' ? ' (the input ended)' : ''}: nothing written\n`);
-    return error.how === 'interrupt' ? 130 : 1;
+    return error.how === 'interrupt' ? INTERRUPTED_EXIT_CODE : 1;
   }
   const schemaRef = relative(dirname(target), schemaFile).split(sep).join('/');
   const text = manifestText(answers, schemaRef);
