@@ -32,7 +32,8 @@ function timeCommand(args) {
 }
 
 const rows = [];
-for (const count of [2, 500]) {
+// The accounts axis: a typical manifest, a large one, and one whose queries read a watchlist.
+for (const count of [2, 50, 500]) {
   const manifest = manifestWith(count);
   const report = JSON.parse(execFileSync(process.execPath, ['bin/breakglass.js', 'validate', '--manifest', manifest, '--format', 'json', '--allow-warnings'], { cwd: root, encoding: 'utf8' }));
   // The floor analyses the very queries validate analyses (rules, their inline variants for
@@ -64,4 +65,19 @@ console.log(`breakglass validate, cold (new node process each run), median of ${
 console.log('accounts  rules  queries  source     query chars   validate ms   floor ms   ratio   (goal <= 1.5)');
 for (const r of rows) {
   console.log(`${String(r.accounts).padStart(8)}  ${String(r.rules).padStart(5)}  ${String(r.analysed).padStart(7)}  ${r.accountSource.padEnd(9)}  ${String(r.queryChars).padStart(11)}  ${r.ours.median.toFixed(0).padStart(12)}  ${r.floor.median.toFixed(0).padStart(9)}  ${r.ratio.toFixed(2).padStart(6)}`);
+}
+
+// Growth: the cost must stay linear in the accounts (it was quadratic in Kusto.Language's string
+// building: 4,000 accounts took over a minute, 20,000 never finished). One cold run each; the time
+// above the 2-account run, per 1,000 accounts, should stay about the same.
+const SCALE = (process.env.BENCH_SCALE ?? '2000,20000').split(',').map(Number).filter((n) => n > 0);
+const base = rows.find((r) => r.accounts === 2).ours.median;
+console.log('\nvalidate, cold, one run each: time above the 2-account run, per 1,000 accounts (linear: about constant)');
+for (const count of SCALE) {
+  const manifest = manifestWith(count);
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['bin/breakglass.js', 'validate', '--manifest', manifest, '--allow-warnings'], { cwd: root, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`validate of ${count} accounts exited ${r.status}\n${r.stderr}`);
+  console.log(`${String(count).padStart(8)} accounts  ${ms.toFixed(0).padStart(7)} ms  ${(((ms - base) / count) * 1000).toFixed(0).padStart(6)} ms per 1,000 accounts`);
 }

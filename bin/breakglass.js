@@ -1,37 +1,18 @@
 #!/usr/bin/env node
-import { createInterface } from 'node:readline/promises';
-import { main } from '../dist/generator/cli.js';
-
-// Ctrl-C once: start no new writes, finish what is under way, print what was done.
-// Ctrl-C twice: stop at once.
+// Ctrl-C is caught before anything else loads, so it is never the default "die at once".
+// Once: plan, push and drift start no new writes and finish what is under way; every other
+// command stops at its next step, writes nothing and exits 130. Twice: stop at once (130).
 const controller = new AbortController();
 process.on('SIGINT', () => {
   if (controller.signal.aborted) process.exit(130);
-  process.stderr.write('\ninterrupted: no new changes will be started (Ctrl-C again to stop at once)\n');
   controller.abort();
 });
 
-const confirm = process.stdin.isTTY
-  ? async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      try {
-        return /^y(es)?$/i.test((await rl.question(question)).trim());
-      } finally {
-        rl.close();
-      }
-    }
-  : undefined;
+const { main } = await import('../dist/generator/cli.js');
+const { terminalConfirm, terminalPrompt } = await import('../dist/generator/cli/terminal-prompt.js');
 
-const prompt = process.stdin.isTTY
-  ? async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    }
-  : undefined;
+// Questions only when a person is at the terminal.
+const atTerminal = Boolean(process.stdin.isTTY);
 
 // NO_COLOR (no-color.org): plain text even on a terminal.
 const plain = (stream) => ({ write: (text) => stream.write(text), isTTY: false });
@@ -43,6 +24,5 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: noColor ? plain(process.stderr) : process.stderr,
   env: process.env,
   signal: controller.signal,
-  ...(confirm ? { confirm } : {}),
-  ...(prompt ? { prompt } : {}),
+  ...(atTerminal ? { confirm: terminalConfirm(process.stdin, process.stdout), prompt: terminalPrompt(process.stdin, process.stdout) } : {}),
 });

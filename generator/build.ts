@@ -6,6 +6,7 @@ import type { Manifest } from './manifest/types.js';
 import { checkPlaybook } from './playbook/check-playbook.js';
 import { checkReminder } from './playbook/check-reminder.js';
 import type { PlaybookSource } from './playbook/playbook-definition.js';
+import { azureMonitorTemplate, MAX_LOG_ALERT_PROPERTIES_BYTES, oversizedAlertRules, type AlertRuleTooLarge } from './render/azure-monitor-alerts.js';
 import { outputFiles, type OutputFile } from './render/output-files.js';
 import { renderRules, renderRulesWith, type RenderedRules } from './render/render-rules.js';
 import { ssprExclusionRule } from './render/sspr-exclusion-rule.js';
@@ -23,6 +24,8 @@ export interface BuildInput {
   workbook: ParsedWorkbook;
   /** Kusto global state with the workspace tables (a seam: tests and benchmarks pass their own). */
   globals: Kusto.Language.GlobalState;
+  /** Told after each query Kusto.Language has analysed, for a progress line. */
+  onAnalysed?: (done: number, total: number) => void;
 }
 
 export interface BuildResult {
@@ -40,6 +43,19 @@ export interface BuildResult {
 }
 
 /** manifest text -> typed manifest -> rendered content -> validation -> files. Pure: no I/O. */
+/** The notice that azure-monitor/alerts.json is left out, and why. */
+function azureMonitorRefused(manifest: Manifest, oversized: readonly AlertRuleTooLarge[], manifestFile: string): Finding {
+  const first = oversized[0]!;
+  return {
+    severity: 'notice',
+    code: 'render/azure-monitor-too-large',
+    message: `azure-monitor/alerts.json is not written: with ${manifest.accounts.length} accounts written into each query, Azure Monitor would refuse ${new Set(oversized.map((o) => o.ruleId)).size} of its log alert rules (${first.ruleId}: ${first.what}${oversized.length > 1 ? ', ...' : ''})`,
+    hint: `Azure Monitor allows ${MAX_LOG_ALERT_PROPERTIES_BYTES / 1024} KB per log alert rule and has no watchlists, so its alerts cannot hold this many accounts; the Sentinel rules are not affected. Splitting the accounts would change what some rules detect (a Conditional Access policy must exclude all of them), so it is not done.`,
+    path: 'accounts',
+    location: { file: manifestFile },
+  };
+}
+
 export function build(input: BuildInput): BuildResult {
   const ruleIds = input.catalog.rules.map((r) => r.template.id);
   const parsed = parseManifest(input.manifestText, input.manifestFile, ruleIds);
@@ -51,23 +67,31 @@ export function build(input: BuildInput): BuildResult {
 
   const rendered = renderRules(manifest, input.catalog, input.manifestFile);
   findings.push(...rendered.findings);
-  const { findings: ruleFindings, results } = validateRules(rendered.rules, { globals: input.globals, locateInManifest });
-  findings.push(...ruleFindings);
-
-  // Azure Monitor has no watchlists: its alerts always carry the accounts inline.
+  // Azure Monitor has no watchlists: its alerts always carry the accounts inline. Alerts it would
+  // refuse for their size are not written (nor analysed: thousands of ids inline are the slow part).
   const inline = rendered.accountSource === 'inline' ? rendered : (rendered.inline ?? renderRulesWith(manifest, input.catalog, 'inline'));
-  if (inline !== rendered) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals }).findings.filter((f) => f.code.startsWith('kql/')));
+  const alerts = azureMonitorTemplate(manifest, inline.rules);
+  const oversized = oversizedAlertRules(alerts);
+  const analyseInline = inline !== rendered && oversized.length === 0;
+  const workbook = input.workbook.workbook ? { ...input.workbook, workbook: input.workbook.workbook } : undefined;
+  const renderedWorkbook = workbook ? renderWorkbook(workbook, input.catalog, rendered.accountSource, workbookContext(manifest, rendered.rules)) : undefined;
+
+  const total = rendered.rules.length + (analyseInline ? inline.rules.length : 0) + (renderedWorkbook?.queries.length ?? 0);
+  let done = 0;
+  const onAnalysed = input.onAnalysed ? () => input.onAnalysed!(++done, total) : undefined;
+  const { findings: ruleFindings, results } = validateRules(rendered.rules, { globals: input.globals, locateInManifest, ...(onAnalysed ? { onAnalysed } : {}) });
+  findings.push(...ruleFindings);
+  if (oversized.length > 0) findings.push(azureMonitorRefused(manifest, oversized, input.manifestFile));
+  else if (analyseInline) findings.push(...inline.findings, ...validateRules(inline.rules, { globals: input.globals, ...(onAnalysed ? { onAnalysed } : {}) }).findings.filter((f) => f.code.startsWith('kql/')));
 
   findings.push(...checkPlaybook(manifest, rendered.rules, input.playbook), ...checkReminder(manifest, input.playbook, input.globals));
   const sspr = ssprExclusionRule(manifest, input.manifestFile);
   findings.push(...sspr.findings);
 
-  const workbook = input.workbook.workbook ? { ...input.workbook, workbook: input.workbook.workbook } : undefined;
-  const renderedWorkbook = workbook ? renderWorkbook(workbook, input.catalog, rendered.accountSource, workbookContext(manifest, rendered.rules)) : undefined;
-  if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals));
+  if (workbook && renderedWorkbook) findings.push(...renderedWorkbook.findings, ...validateWorkbook(renderedWorkbook, workbook, input.globals, onAnalysed));
   const analysedQueries = [
     ...rendered.rules.map((r) => r.query.text),
-    ...(inline !== rendered ? inline.rules.map((r) => r.query.text) : []),
+    ...(analyseInline ? inline.rules.map((r) => r.query.text) : []),
     ...(renderedWorkbook?.queries.map((q) => substituteWorkbookParameters(q.query.text).text) ?? []),
   ];
 
@@ -76,7 +100,7 @@ export function build(input: BuildInput): BuildResult {
   const files = outputFiles({
     manifest,
     rendered,
-    inlineRules: inline.rules,
+    ...(oversized.length === 0 ? { azureMonitor: alerts } : {}),
     playbook: input.playbook,
     workbook: { template: workbookTemplate(manifest, workbook, renderedWorkbook.notebook), resource },
     ssprRule: sspr.text,

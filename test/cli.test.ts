@@ -35,7 +35,9 @@ describe('breakglass render', () => {
     expect(yaml.map((f) => f.replace('yaml/', '').replace('.yaml', ''))).toEqual(arm.map((f) => f.replace('arm/rules/', '').replace('.json', '')));
     expect(run.stdout).toMatch(/2 accounts, account lists inline in each query/);
     expect(run.stdout).toMatch(new RegExp(`${arm.length} rules validated with Kusto.Language against the workspace schema: 0 errors, 0 warnings`));
-    expect(run.stdout).toContain(`wrote ${files.length} files to`);
+    // Every rendered file, and the record of what render wrote there.
+    expect(files).toContain('.breakglass-files.json');
+    expect(run.stdout).toContain(`wrote ${files.length - 1} files to`);
   });
 
   it('is deterministic: rendering twice gives byte-identical files', async () => {
@@ -69,14 +71,6 @@ describe('breakglass render', () => {
     expect(await snapshot(out)).toEqual(before);
   });
 
-  it('removes files of rules that are no longer rendered', async () => {
-    const out = await tempDir();
-    await runCli(['render', '--manifest', EXAMPLE_MANIFEST, '--out', out]);
-    await writeFile(join(out, 'arm/rules/dropped-rule.json'), '{}');
-    await runCli(['render', '--manifest', EXAMPLE_MANIFEST, '--out', out]);
-    expect(await listFiles(out)).not.toContain('arm/rules/dropped-rule.json');
-  });
-
   it('fails on a warning unless --allow-warnings', async () => {
     const single = 'test/fixtures/manifests/single-account.yaml';
     const strict = await runCli(['validate', '--manifest', single]);
@@ -88,6 +82,23 @@ describe('breakglass render', () => {
 });
 
 describe('breakglass validate', () => {
+  it('refuses a schedule on a near-real-time rule, pointing at the manifest line, instead of ignoring it', async () => {
+    const dir = await tempDir();
+    const text = (await readFile(EXAMPLE_MANIFEST, 'utf8')).replace(
+      /^rules:\n(  .*\n|    .*\n)*/m,
+      'rules:\n  signin-success:\n    queryFrequency: 1m\n  signin-failure:\n    queryPeriod: 15d\n  account-updated:\n    kind: scheduled\n    queryFrequency: 1h\n    queryPeriod: 1h\n',
+    );
+    await writeFile(join(dir, 'accounts.yaml'), text);
+    const run = await runCli(['validate', '--manifest', 'accounts.yaml'], dir);
+    expect(run.code).toBe(1);
+    const line = text.split('\n').indexOf('    queryFrequency: 1m') + 1;
+    expect(run.stderr).toContain(`accounts.yaml:${line}:5 error sentinel/nrt-schedule signin-success: queryFrequency 1m has no effect: signin-success is a near-real-time rule, which runs every minute over the records that arrived since its last run`);
+    expect(run.stderr).toContain('fix: To run it on a schedule, add kind: scheduled to rules.signin-success in the manifest');
+    expect(run.stderr).toContain('signin-failure: queryPeriod 15d has no effect');
+    // A scheduled rule takes its schedule.
+    expect(run.stderr).not.toContain('account-updated');
+  });
+
   it('writes no files', async () => {
     const cwd = await tempDir();
     const run = await runCli(['validate', '--manifest', EXAMPLE_MANIFEST], cwd);
@@ -124,11 +135,32 @@ describe('usage', () => {
     [['render'], 'render needs --manifest FILE'],
     [['render', '--manifest', 'nope.yaml'], 'cannot read the manifest nope.yaml: no such file'],
     [['validate', '--manifest', EXAMPLE_MANIFEST, '--format', 'xml'], '--format must be text, json or sarif'],
-    [['validate', '--manifest', EXAMPLE_MANIFEST, '--frobnicate'], "Unknown option '--frobnicate'"],
+    [['validate', '--manifest', EXAMPLE_MANIFEST, '--frobnicate'], 'breakglass: unknown option --frobnicate\n'],
+    [['validate', '--manifset', EXAMPLE_MANIFEST], 'breakglass: unknown option --manifset (did you mean --manifest?)\n'],
+    [['render', '--manifest', EXAMPLE_MANIFEST, '--allow-warning'], 'breakglass: unknown option --allow-warning (did you mean --allow-warnings?)\n'],
+    [['validate', '-x'], 'breakglass: unknown option -x\n'],
+    [['validate', '--manifest', EXAMPLE_MANIFEST, '--manifest', 'other.yaml'], `breakglass: --manifest is given twice ('${EXAMPLE_MANIFEST}' and 'other.yaml'); give it once\n`],
+    [['validate', '-m', EXAMPLE_MANIFEST, '--manifest', 'other.yaml'], `--manifest is given twice`],
+    [['render', '--manifest', '--out', 'out'], 'breakglass: --manifest needs a value: --manifest FILE\n'],
+    [['render', '--manifest'], 'breakglass: --manifest needs a value: --manifest FILE\n'],
+    [['validate', '--manifest', EXAMPLE_MANIFEST, '--allow-warnings=yes'], "breakglass: --allow-warnings takes no value (remove '=yes')\n"],
   ])('%j exits 2 with a clear message', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  it('documents the short forms and takes them: -m, -o, -y, -h, -v', async () => {
+    const help = await runCli(['render', '--help']);
+    expect(help.stdout).toMatch(/^ {2}-m, --manifest FILE +the accounts manifest/m);
+    expect(help.stdout).toMatch(/^ {2}-o, --out DIR +output folder/m);
+    expect(help.stdout).toMatch(/^ {2}-h, --help +this help/m);
+    expect((await runCli(['push', '--help'])).stdout).toMatch(/^ {2}-y, --yes +push without asking/m);
+    const out = await tempDir();
+    const run = await runCli(['render', '-m', EXAMPLE_MANIFEST, '-o', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`wrote`);
+    expect((await runCli(['-v'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('prints help and version', async () => {
@@ -144,7 +176,7 @@ describe('usage', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Usage:\n  breakglass ${command} `);
     const spec = commandSpec(command)!;
-    const shown = [...run.stdout.split('Options:')[1]!.split('Examples:')[0]!.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+    const shown = [...run.stdout.split('Options:')[1]!.split('Examples:')[0]!.matchAll(/^ {2}(?:-[a-z], )?--([a-z-]+)/gm)].map((m) => m[1]);
     expect(shown).toEqual([...spec.options, 'help']);
     expect(spec.examples.length).toBeGreaterThan(0);
     for (const example of spec.examples) expect(run.stdout).toContain(example);

@@ -89,3 +89,26 @@ describe('manifest', () => {
     expect(parseManifest('- just\n- a list\n', 'm.yaml', RULE_IDS).findings).toEqual([expect.objectContaining({ code: 'manifest/not-a-mapping' })]);
   });
 });
+
+describe('an id namespace others use too', () => {
+  const valid = readFileSync(join(FIXTURES, 'manifests', 'valid.yaml'), 'utf8');
+  const withNamespace = (ns: string) => parseManifest(valid.replace(/^idNamespace: .*$/m, `idNamespace: ${ns}`), 'accounts.yaml', RULE_IDS);
+
+  it.each([
+    ['00000000-0000-0000-0000-000000000000', 'the all-zero (nil) GUID'],
+    ['FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', 'the all-f (max) GUID'],
+    ['11111111-1111-1111-1111-111111111111', 'a placeholder of one repeated digit'],
+    ['6ba7b810-9dad-11d1-80b4-00c04fd430c8', "RFC 9562's DNS namespace"],
+    ['6ba7b811-9dad-11d1-80b4-00c04fd430c8', "RFC 9562's URL namespace"],
+  ])('%s is a warning at idNamespace, saying why', (ns, why) => {
+    const { manifest, findings } = withNamespace(ns);
+    expect(manifest).toBeDefined();
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'manifest/shared-namespace', path: 'idNamespace', location: expect.objectContaining({ line: expect.any(Number) }), message: expect.stringContaining(`is ${why}`) }),
+    ]);
+  });
+
+  it('a namespace of your own is not', () => {
+    expect(withNamespace('7c3e9a51-2f4d-4b8e-9a61-0d5c2e8f1b47').findings).toEqual([]);
+  });
+});

@@ -62,13 +62,46 @@ describe('replay over real exported records', () => {
     expect(late.rules['signin-success']!.fired).toBe(false);
   });
 
-  it('prints the rules that fire and their rows as text', async () => {
+  it('prints what an analyst needs without --format json: when, the alert title, who, what and to what', async () => {
     const run = await runCli(['replay', '--manifest', REAL_USERS, '--events', `AuditLogs=${AUDIT}`]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('replay as of 2021-08-02T13:29:25.9830000Z over 4 AuditLogs records');
-    expect(run.stdout).toMatch(/actions-by-account\s+fires, 4 rows/);
-    expect(run.stdout).toContain('AccountUPN=pgustavo@simulandlabs.com');
+    expect(run.stdout).toContain('replay as of 2021-08-02 13:29:25.983 UTC over 4 AuditLogs records (Log Analytics rows)');
+    expect(run.stdout).toMatch(/actions-by-account\s+fires, 4 rows {2}4 AuditLogs records in its look-back window \(5m\)/);
+    expect(run.stdout).toContain('      2021-08-02 13:25:12.246 UTC  Break-glass account pgustavo@simulandlabs.com made a change: Update application\n');
+    expect(run.stdout).toContain('        account pgustavo@simulandlabs.com · result success · change Update application · target SimuLandApp\n');
     expect(run.stdout).toContain('1 of 9 enabled rules fire');
+  });
+
+  it('shows a failed sign-in with its country, app and failure reason', async () => {
+    const raw = JSON.parse(await readFile(SIGNINS, 'utf8')) as { TimeGenerated: string; UserPrincipalName: string; ResultType: string; IPAddress: string; AppDisplayName: string; Location: string; ResultDescription: string }[];
+    // The only real failures of the export are meganb's: name her as the account.
+    const failure = raw.find((r) => r.ResultType !== '0')!;
+    const dir = await tempDir();
+    await writeFile(join(dir, 'accounts.yaml'), (await readFile(REAL_USERS, 'utf8')).replace('demo@seccxp.ninja', failure.UserPrincipalName));
+    const run = await runCli(['replay', '--manifest', join(dir, 'accounts.yaml'), '--events', `SigninLogs=${SIGNINS}`, '--now', `${failure.TimeGenerated}Z`]);
+    expect(run.stdout).toMatch(/signin-failure\s+fires/);
+    expect(run.stdout).toContain(`Failed sign-in to break-glass account ${failure.UserPrincipalName} from ${failure.IPAddress}`);
+    expect(run.stdout).toContain(`account ${failure.UserPrincipalName} · from ${failure.IPAddress} (${failure.Location}`);
+    expect(run.stdout).toContain(`· app ${failure.AppDisplayName} · result ${failure.ResultType} ${failure.ResultDescription}`);
+  });
+
+  it("counts in a rule's look-back window only the records of the tables it reads", async () => {
+    const result = await replayJson(['--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`, '--events', `AuditLogs=${AUDIT}`, '--now', '2021-08-02T13:30:00Z']);
+    expect(result.rules['actions-by-account']).toMatchObject({ recordsInWindow: 4, tables: ['AuditLogs'] });
+    expect(result.rules['signin-success']).toMatchObject({ recordsInWindow: 0, tables: ['SigninLogs', 'AADNonInteractiveUserSignInLogs'] });
+  });
+
+  it('says when newer records of one table move the clock past every record of another, and suggests --history', async () => {
+    const run = await runCli(['replay', '--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`, '--events', `AuditLogs=${AUDIT}`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'note: no rule saw the 86 SigninLogs records (2020-05-20 07:06:01.735 UTC to 2020-05-20 19:51:40.111 UTC): newer records of another table set the clock to 2021-08-02 13:29:25.983 UTC, and the rules that read SigninLogs look back 5m. Add --history to run every rule on its schedule over the whole span, or set --now.',
+    );
+    const json = JSON.parse((await runCli(['replay', '--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`, '--events', `AuditLogs=${AUDIT}`, '--format', 'json'])).stdout) as { unseen: unknown[] };
+    expect(json.unseen).toEqual([{ table: 'SigninLogs', records: 86, oldest: '2020-05-20T07:06:01.7350000Z', newest: '2020-05-20T19:51:40.1110000Z', lookBack: '5m' }]);
+    // With both tables in view, nothing is said.
+    const history = await runCli(['replay', '--manifest', REAL_USERS, '--events', `AuditLogs=${AUDIT}`]);
+    expect(history.stdout).not.toContain('note:');
   });
 });
 
@@ -172,8 +205,8 @@ describe('replay --history: time passes over the whole export', () => {
   it('prints each alert with its time and rows, and a closing count', async () => {
     const run = await runCli(['replay', '--manifest', REAL_USERS, '--events', `AuditLogs=${AUDIT}`, '--history']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('replay of every scheduled run from 2021-08-02T13:25:12.2460000Z to 2021-08-02T13:29:25.9830000Z over 4 AuditLogs records');
-    expect(run.stdout).toMatch(/actions-by-account\s+1 alert\s+1 runs, every 5m over the last 5m\n\s+2021-08-02T13:30:00.0000000Z {2}4 rows/);
+    expect(run.stdout).toContain('replay of every scheduled run from 2021-08-02 13:25:12.246 UTC to 2021-08-02 13:29:25.983 UTC over 4 AuditLogs records (Log Analytics rows)');
+    expect(run.stdout).toMatch(/actions-by-account\s+1 alert\s+1 runs, every 5m over the last 5m\n\s+run at 2021-08-02 13:30:00 UTC: 4 rows\n\s+2021-08-02 13:25:12.246 UTC  Break-glass account pgustavo@simulandlabs.com made a change: Update application\n/);
     expect(run.stdout).toMatch(/signin-success\s+silent/);
     expect(run.stdout).toContain('1 of 9 enabled rules would have raised 1 alert');
   });
@@ -209,7 +242,7 @@ describe('replay input', () => {
 
   it.each([
     [['--events', 'SignInLogs=x.json'], 'no table SignInLogs (did you mean SigninLogs?)'],
-    [['--events', 'signins.json'], 'write it as Table=file'],
+    [['--events', 'SigninLogs='], 'write it as Table=file'],
     [['--events', 'SigninLogs=missing.json'], 'cannot read the events file missing.json: no such file'],
     [['--events', `SigninLogs=${SIGNINS}`, '--now', 'soon'], '--now soon is not a datetime'],
     [[], 'replay needs at least one --events'],

@@ -63,12 +63,12 @@ describe('workbook', () => {
     const params = notebook.items.find((i) => i.type === 9)!.content['parameters'] as { name: string; type: number }[];
     expect(params).toEqual([expect.objectContaining({ name: 'TimeRange', type: 4 })]);
     const queries = notebook.items.filter((i) => i.type === 3).map((i) => i.content as { query: string; visualization: string });
-    expect(queries.map((q) => q.visualization)).toEqual(['table', 'timechart', 'table', 'table', 'table']);
+    expect(queries.map((q) => q.visualization)).toEqual(['table', 'timechart', 'barchart', 'piechart', 'table', 'table', 'table']);
     const lastSignIn = queries[0]!.query;
     expect(lastSignIn).toContain('let IntervalDays = long(90);');
     expect(lastSignIn).toContain('"Test overdue"');
-    expect(queries[4]!.query).toContain('SecurityIncident');
-    for (const guid of content.build().rendered!.rules.map((r) => r.guid)) expect(queries[4]!.query).toContain(guid);
+    expect(queries[6]!.query).toContain('SecurityIncident');
+    for (const guid of content.build().rendered!.rules.map((r) => r.guid)) expect(queries[6]!.query).toContain(guid);
   });
 
   it('uses the manifest validation interval', () => {

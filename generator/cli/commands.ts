@@ -53,7 +53,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'sms', type: 'string', multiple: true, arg: '+CC-NUMBER', description: 'who is told by SMS: country code and number, e.g. +1-4255550100 (repeatable)' },
   { name: 'workspace-id', type: 'string', multiple: true, arg: 'RESOURCE-ID', description: 'a Sentinel workspace: /subscriptions/S/resourceGroups/G/providers/Microsoft.OperationalInsights/workspaces/W (repeatable)' },
   { name: 'tenant-id', type: 'string', arg: 'GUID', description: 'the Entra ID tenant (directory) id' },
-  { name: 'force', type: 'boolean', description: 'overwrite the file if it exists' },
+  { name: 'force', type: 'boolean', description: 'init: overwrite the manifest if it exists; render, preview: overwrite files in --out that breakglass did not write' },
   { name: 'graph-endpoint', type: 'string', arg: 'URL', description: 'Microsoft Graph endpoint (or BREAKGLASS_GRAPH_ENDPOINT); default: the cloud of the workspaces' },
   { name: 'logs-endpoint', type: 'string', arg: 'URL', description: 'Log Analytics query endpoint (or BREAKGLASS_LOGS_ENDPOINT); default: the cloud of the workspace' },
   { name: 'since', type: 'string', arg: 'DURATION', description: 'how far back the drill looks for the test sign-in: 30m, 2h, 1d (default 24h)' },
@@ -85,8 +85,11 @@ is never overwritten without --force.`,
     details: `Renders the analytics rules (ARM templates for Sentinel's Import, and Azure-Sentinel YAML), the
 playbook, automation rule, workbook, watchlist, diagnostic settings, Azure Monitor alerts and the
 SSPR exclusion rule. Every query is analysed by Kusto.Language against the workspace tables.
-Output is byte-identical for the same manifest.`,
-    options: [...BUILD, 'out', 'format'],
+Output is byte-identical for the same manifest. What render wrote is recorded in
+<out>/.breakglass-files.json: a later render replaces or removes only those files, and refuses
+to overwrite a file it did not write unless --force is given. Files are written to temporary
+names first and renamed into place, so a failed or interrupted render leaves --out as it was.`,
+    options: [...BUILD, 'out', 'format', 'force'],
     required: ['manifest'],
     examples: ['breakglass render --manifest examples/accounts.yaml --out out', 'breakglass render --manifest accounts.yaml --format json'],
   },
@@ -156,7 +159,7 @@ Records: a JSON array of rows, a Log Analytics API response, or CSV.`,
 results computed by the offline evaluator over all rules' test rows, and every rule with its
 query and the outcome of its test cases, so a reviewer sees what a change does before merging.
 The page is self-contained (no scripts, no network).`,
-    options: [...BUILD, 'out'],
+    options: [...BUILD, 'out', 'force'],
     required: ['manifest'],
     examples: ['breakglass preview --manifest accounts.yaml --out out'],
   },
@@ -199,8 +202,8 @@ export function commandSpec(name: string): CommandSpec | undefined {
 }
 
 function optionLine(o: OptionSpec): string {
-  const head = `--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
-  return `  ${head.padEnd(28)} ${o.description}`;
+  const head = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
+  return `  ${head.padEnd(32)} ${o.description}`;
 }
 
 function usageLine(c: CommandSpec): string {

@@ -2,10 +2,10 @@
  * The command line, read against the command table: an option another command owns, a missing
  * required option or a bad value is a usage error here, before anything is read or written.
  */
-import { parseArgs } from 'node:util';
 import type { DeployArgs } from '../deploy/deploy-command.js';
 import type { InitFlags } from '../init/init-answers.js';
 import { COMMAND_NAMES, commandHelp, commandSpec, generalHelp, OPTIONS, type CommandName } from './commands.js';
+import { closestMatch } from '../suggest.js';
 import { UsageError } from './usage-error.js';
 
 export interface CliArgs extends Omit<DeployArgs, 'command'> {
@@ -18,6 +18,8 @@ export interface CliArgs extends Omit<DeployArgs, 'command'> {
   now?: string;
   /** replay: every scheduled run over the records' span, not one run as of the newest record. */
   history: boolean;
+  /** render, preview: overwrite files in --out that breakglass did not write; init: overwrite the manifest. */
+  force: boolean;
   init: InitFlags;
   /** posture: Microsoft Graph endpoint override. */
   graphEndpoint?: string;
@@ -30,21 +32,80 @@ export interface CliArgs extends Omit<DeployArgs, 'command'> {
   version: boolean;
 }
 
-type OptionValue = string | boolean | (string | boolean)[] | undefined;
+type OptionValue = string | boolean | string[] | undefined;
+
+interface ReadLine {
+  values: Record<string, OptionValue>;
+  positionals: string[];
+}
+
+/**
+ * The words of a command line, read against the option table in our own words: an unknown option
+ * gets a did-you-mean from the command's options, an option given twice (unless it repeats by
+ * design, like --account) or without its value is refused. `--` ends the options.
+ */
+function readCommandLine(argv: readonly string[]): ReadLine {
+  const values: Record<string, OptionValue> = {};
+  const positionals: string[] = [];
+  const unknown: string[] = [];
+  let problem: string | undefined;
+  const refuse = (message: string): void => {
+    problem ??= message;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      positionals.push(word);
+      continue;
+    }
+    const long = word.startsWith('--');
+    const [name = '', inline] = long ? splitOnce(word.slice(2), '=') : [word.slice(1), undefined];
+    const option = long ? OPTIONS.find((o) => o.name === name) : OPTIONS.find((o) => o.short === name);
+    if (!option) {
+      unknown.push(word.split('=')[0]!);
+      continue;
+    }
+    const shown = `--${option.name}`;
+    if (option.type === 'boolean') {
+      if (inline !== undefined) refuse(`${shown} takes no value (remove '=${inline}')`);
+      values[option.name] = true;
+      continue;
+    }
+    const value = inline ?? argv[i + 1];
+    if (inline === undefined) i++;
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      refuse(`${shown} needs a value: ${shown} ${option.arg ?? 'VALUE'}${option.example ? `, e.g. ${option.example}` : ''}`);
+      if (inline === undefined && value !== undefined) i--;
+      continue;
+    }
+    const previous = values[option.name];
+    if (option.multiple) values[option.name] = [...(Array.isArray(previous) ? previous : []), value];
+    else if (previous !== undefined) refuse(`${shown} is given twice ('${previous}' and '${value}'); give it once`);
+    else values[option.name] = value;
+  }
+  const command = commandSpec(positionals[0] === 'help' ? (positionals[1] ?? '') : (positionals[0] ?? ''));
+  if (problem !== undefined) throw new UsageError(problem, command?.name);
+  if (unknown.length > 0) {
+    const candidates = command ? [...command.options, 'help'] : OPTIONS.map((o) => o.name);
+    const first = unknown[0]!;
+    const guess = first.startsWith('--') ? closestMatch(first.slice(2), candidates) : undefined;
+    throw new UsageError(`unknown option ${first}${guess ? ` (did you mean --${guess}?)` : ''}`, command?.name);
+  }
+  return { values, positionals };
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
 
 /** The command line as the CLI reads it; throws a usage error (exit 2) for anything it would refuse. */
 export function parseCli(argv: readonly string[]): CliArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(OPTIONS.map((o) => [o.name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])),
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = readCommandLine(argv);
   const values: Record<string, OptionValue> = parsed.values;
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const list = (name: string): string[] => (Array.isArray(values[name]) ? (values[name] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
@@ -54,7 +115,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const commandName = first === 'help' ? extra.shift() : first;
   const spec = commandName === undefined ? undefined : commandSpec(commandName);
   const wantsHelp = flag('help') || first === 'help';
-  const empty = { command: 'validate' as const, manifest: '', out: '', format: 'text' as const, rules: [], allowWarnings: false, events: [], history: false, workspaces: [], prune: false, yes: false, detailedExitcode: false, concurrency: 8, init: { accounts: [], emails: [], sms: [], workspaceIds: [], force: false }, version: false };
+  const empty = { command: 'validate' as const, manifest: '', out: '', format: 'text' as const, rules: [], allowWarnings: false, events: [], history: false, force: false, workspaces: [], prune: false, yes: false, detailedExitcode: false, concurrency: 8, init: { accounts: [], emails: [], sms: [], workspaceIds: [], force: false }, version: false };
   if (flag('version') && !wantsHelp) return { ...empty, version: true };
   if (wantsHelp) {
     if (commandName !== undefined && !spec) throw new UsageError(`unknown command '${commandName}' (commands: ${COMMAND_NAMES.join(', ')})`);
@@ -109,6 +170,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     allowWarnings: flag('allow-warnings'),
     events: list('events'),
     history: flag('history'),
+    force: flag('force'),
     ...(now !== undefined ? { now } : {}),
     workspaces: list('workspace'),
     prune: flag('prune'),

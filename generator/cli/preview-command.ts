@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { BuildResult } from '../build.js';
 import type { Catalog } from '../catalog/rule-template.js';
 import type { Manifest } from '../manifest/types.js';
@@ -8,15 +7,26 @@ import { previewHtml } from '../preview/preview-html.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { colorsFor, type Colors } from '../report/text-report.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
+import { writeOutputFiles } from '../io/write-files.js';
 import { displayPath } from './display-path.js';
 
 export interface PreviewIo {
   cwd: string;
   stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
 }
 
 /** Writes <out>/preview/index.html; exit 1 when a case fails or a workbook query cannot run (the page is written anyway). */
-export async function runPreview(io: PreviewIo, manifest: Manifest, catalog: Catalog, rules: readonly RenderedRule[], workbook: NonNullable<BuildResult['workbook']>, globals: Kusto.Language.GlobalState, outDir: string): Promise<number> {
+export async function runPreview(
+  io: PreviewIo,
+  manifest: Manifest,
+  catalog: Catalog,
+  rules: readonly RenderedRule[],
+  workbook: NonNullable<BuildResult['workbook']>,
+  globals: Kusto.Language.GlobalState,
+  outDir: string,
+  options: { force: boolean; signal?: AbortSignal; checkpoint: () => Promise<void> },
+): Promise<number> {
   const data = previewData({
     manifest,
     catalog,
@@ -27,9 +37,14 @@ export async function runPreview(io: PreviewIo, manifest: Manifest, catalog: Cat
     globals,
     schemas: LOG_ANALYTICS_TABLES,
   });
+  await options.checkpoint();
   const file = join(outDir, 'preview', 'index.html');
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, previewHtml(data), 'utf8');
+  const write = await writeOutputFiles(outDir, [{ path: 'preview/index.html', content: previewHtml(data) }], { owner: 'preview', force: options.force, ...(options.signal ? { signal: options.signal } : {}) });
+  if (write.state === 'interrupted') await options.checkpoint();
+  if (write.state === 'refused') {
+    io.stderr.write(`breakglass: ${displayPath(io.cwd, file)} is there and was not written by breakglass preview; nothing written (move it away, choose another --out, or pass --force to overwrite it)\n`);
+    return 1;
+  }
   const runs = data.rules.flatMap((r) => r.cases);
   const failedCases = runs.filter((c) => c.status === 'failed').length;
   const queries = data.sections.filter((s) => s.query !== undefined);

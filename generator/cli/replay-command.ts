@@ -6,68 +6,99 @@ import { formatDateTime, KDateTime, parseDateTime } from '../evaluate/values.js'
 import { durationText } from '../render/durations.js';
 import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
+import { recordsOfText, sortRecords, WrongTableError } from '../replay-input/read-records.js';
+import { SHAPE_NAMES, type SourceShape } from '../replay-input/source-records.js';
+import { alertFacts, alertTitle, readableTime } from '../report/alert-summary.js';
 import { colorsFor, type Colors } from '../report/text-report.js';
-import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec, recordsFromText } from '../rule-tests/event-records.js';
+import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec } from '../rule-tests/event-records.js';
 import { replayHistory, type HistoryResult } from '../rule-tests/replay-history.js';
-import { replayRules, type ReplayResult } from '../rule-tests/replay.js';
+import { replayRules, type ReplayResult, type UnseenTable } from '../rule-tests/replay.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
+import { terminalProgress } from './progress.js';
 import { UsageError } from './usage-error.js';
 
 export interface ReplayIo {
   cwd: string;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/** What was read: rows per table, how they came, and what was left out. */
+interface ReadEvents {
+  events: Map<string, Table>;
+  shapes: Map<SourceShape, number>;
+  skipped: Map<string, number>;
 }
 
 /** `breakglass replay`: read the record files (the only I/O), replay, print. */
-export async function runReplay(args: { format: string; events: string[]; now?: string; history: boolean }, io: ReplayIo, manifest: Manifest, rules: readonly RenderedRule[], globals: Kusto.Language.GlobalState): Promise<number> {
+export async function runReplay(
+  args: { format: string; events: string[]; now?: string; history: boolean },
+  io: ReplayIo,
+  manifest: Manifest,
+  rules: readonly RenderedRule[],
+  globals: Kusto.Language.GlobalState,
+  checkpoint: () => Promise<void>,
+): Promise<number> {
   const specs = args.events.map((spec) => {
     try {
       return parseEventsSpec(spec, LOG_ANALYTICS_TABLES);
     } catch (error) {
-      if (error instanceof EventsSpecError) throw new UsageError(error.message);
+      if (error instanceof EventsSpecError) throw new UsageError(error.message, 'replay');
       throw error;
     }
   });
   let now: number | undefined;
   if (args.now !== undefined) {
     const parsed = parseDateTime(args.now);
-    if (!parsed) throw new UsageError(`--now ${args.now} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`);
+    if (!parsed) throw new UsageError(`--now ${args.now} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`, 'replay');
     now = parsed.ms;
   }
-  const parts: { table: string; rows: Table }[] = [];
-  for (const spec of specs) {
-    const path = resolve(io.cwd, spec.file);
-    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-    });
-    try {
-      parts.push({ table: spec.table, rows: eventsTable(recordsFromText(text, spec.file), spec.table, LOG_ANALYTICS_TABLES, spec.file) });
-    } catch (error) {
-      if (!(error instanceof InputRowError)) throw error;
-      io.stderr.write(`breakglass: ${error.message}\nNothing was replayed: fix the records and run again.\n`);
-      return 1;
-    }
+  const progress = terminalProgress(io.stderr);
+  let read: ReadEvents;
+  try {
+    read = await readEvents(specs, io.cwd, (file, done, total) => progress.update(`reading ${file}`, done, total));
+  } catch (error) {
+    progress.clear();
+    if (error instanceof WrongTableError) throw new UsageError(error.message, 'replay');
+    if (!(error instanceof InputRowError)) throw error;
+    io.stderr.write(`breakglass: ${error.message}\nNothing was replayed: fix the records and run again.\n`);
+    return 1;
   }
-  const events = mergeTables(parts);
+  progress.clear();
+  await checkpoint();
+  const { events } = read;
   if (args.history) {
-    const history = replayHistory(rules, manifest, events, globals, now);
-    if (args.format === 'json') io.stdout.write(`${JSON.stringify(historyJson(history, events), null, 2)}\n`);
-    else io.stdout.write(`${historyText(history, events, colorsFor(io.stdout))}\n`);
+    const history = replayHistory(rules, manifest, events, globals, now, (done, total) => progress.update('replaying scheduled runs', done, total));
+    progress.clear();
+    await checkpoint();
+    if (args.format === 'json') io.stdout.write(`${JSON.stringify(historyJson(history, read), null, 2)}\n`);
+    else io.stdout.write(`${historyText(history, rules, read, colorsFor(io.stdout))}\n`);
     return history.rules.some((r) => r.error !== undefined) ? 1 : 0;
   }
-  const replay = replayRules(rules, manifest, events, globals, now);
-  if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, events), null, 2)}\n`);
-  else io.stdout.write(`${replayText(replay, events, colorsFor(io.stdout))}\n`);
+  const replay = replayRules(rules, manifest, events, globals, now, (done, total) => progress.update('running the rules', done, total));
+  progress.clear();
+  await checkpoint();
+  if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, read), null, 2)}\n`);
+  else io.stdout.write(`${replayText(replay, rules, read, args.now !== undefined, colorsFor(io.stdout))}\n`);
   return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
-function replayJson(replay: ReplayResult, events: ReadonlyMap<string, Table>): unknown {
-  return {
-    now: time(replay.now),
-    records: recordCounts(events),
-    rules: Object.fromEntries(replay.rules.map((r) => [r.ruleId, { fired: r.fired, recordsInWindow: r.recordsInWindow, ...(r.error ? { error: r.error } : {}), rows: r.result?.rows ?? [] }])),
-  };
+async function readEvents(specs: readonly { table?: string; file: string }[], cwd: string, reading: (file: string, done: number, total: number) => void): Promise<ReadEvents> {
+  const parts: { table: string; rows: Table }[] = [];
+  const shapes = new Map<SourceShape, number>();
+  const skipped = new Map<string, number>();
+  const ours = Object.keys(LOG_ANALYTICS_TABLES);
+  for (const spec of specs) {
+    reading(spec.file, 0, 0);
+    const text = await readFile(resolve(cwd, spec.file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, 'replay');
+    });
+    const sorted = sortRecords(recordsOfText(text, spec.file), spec.file, spec.table, ours, (done, total) => reading(`${spec.file} (records)`, done, total));
+    for (const [shape, n] of sorted.shapes) shapes.set(shape, (shapes.get(shape) ?? 0) + n);
+    for (const [table, n] of sorted.skipped) skipped.set(table, (skipped.get(table) ?? 0) + n);
+    for (const [table, rows] of sorted.rows) parts.push({ table, rows: eventsTable(rows, table, LOG_ANALYTICS_TABLES, spec.file) });
+  }
+  return { events: mergeTables(parts), shapes, skipped };
 }
 
 const time = (ms: number) => formatDateTime(new KDateTime(ms));
@@ -76,40 +107,74 @@ function recordCounts(events: ReadonlyMap<string, Table>): Record<string, number
   return Object.fromEntries([...events].map(([name, table]) => [name, table.rows.length]));
 }
 
-/** "86 SigninLogs, 4 AuditLogs", for the first line of either report. */
-function recordSummary(events: ReadonlyMap<string, Table>): string {
-  return [...events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ');
+function inputJson(read: ReadEvents): Record<string, unknown> {
+  return {
+    records: recordCounts(read.events),
+    shapes: Object.fromEntries(read.shapes),
+    ...(read.skipped.size > 0 ? { leftOut: Object.fromEntries(read.skipped) } : {}),
+  };
 }
 
-/** Columns worth a glance in a terminal; --format json gives every column. */
-const REPLAY_COLUMNS = ['TimeGenerated', 'AccountUPN', 'IPAddress', 'SignInType', 'OperationName', 'ResultType'];
-
-function rowLine(row: Readonly<Record<string, unknown>>): string {
-  return REPLAY_COLUMNS.filter((c) => c in row)
-    .map((c) => `${c}=${String(row[c])}`)
-    .join('  ');
+/** The first lines of either report: what was read, in what shape, and what was left out. */
+function inputLines(read: ReadEvents): string[] {
+  const counts = [...read.events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ') || 'no';
+  const shapes = [...read.shapes].map(([shape, n]) => (read.shapes.size > 1 ? `${n} ${SHAPE_NAMES[shape]}` : SHAPE_NAMES[shape])).join('; ');
+  const lines = [`${counts} records (${shapes || 'none'})`];
+  if (read.skipped.size > 0) {
+    const total = [...read.skipped.values()].reduce((a, b) => a + b, 0);
+    lines.push(`left out ${total} record${total === 1 ? '' : 's'} of tables the rules do not read: ${[...read.skipped].map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  }
+  return lines;
 }
 
-function replayText(replay: ReplayResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
-  const lines = [`replay as of ${time(replay.now)} over ${recordSummary(events)} records`];
+function replayJson(replay: ReplayResult, read: ReadEvents): unknown {
+  return {
+    now: time(replay.now),
+    ...inputJson(read),
+    rules: Object.fromEntries(replay.rules.map((r) => [r.ruleId, { fired: r.fired, tables: r.tables, recordsInWindow: r.recordsInWindow, ...(r.error ? { error: r.error } : {}), rows: r.result?.rows ?? [] }])),
+    ...(replay.unseen.length > 0 ? { unseen: replay.unseen.map((u) => ({ table: u.table, records: u.records, oldest: time(u.oldest), newest: time(u.newest), lookBack: durationText(u.lookBackMs) })) } : {}),
+  };
+}
+
+/** Each result row as an analyst reads it: when, the alert's title, then who, where, what. */
+function alertLines(rule: RenderedRule | undefined, rows: readonly Readonly<Record<string, unknown>>[], indent: string, colors: Colors): string[] {
+  return rows.flatMap((row) => {
+    const at = row['TimeGenerated'];
+    const when = typeof at === 'string' && parseDateTime(at) ? readableTime(parseDateTime(at)!.ms) : '';
+    return [`${indent}${when}${when ? '  ' : ''}${rule ? alertTitle(rule, row) : ''}`, `${indent}  ${colors.dim(alertFacts(row))}`];
+  });
+}
+
+function unseenLine(u: UnseenTable, replay: ReplayResult, clockGiven: boolean): string {
+  const span = u.oldest === u.newest ? readableTime(u.newest) : `${readableTime(u.oldest)} to ${readableTime(u.newest)}`;
+  const clock = clockGiven ? `--now sets the clock to ${readableTime(replay.now)}` : `newer records of another table set the clock to ${readableTime(replay.now)}`;
+  return `note: no rule saw the ${u.records} ${u.table} record${u.records === 1 ? '' : 's'} (${span}): ${clock}, and the rules that read ${u.table} look back ${durationText(u.lookBackMs)}. Add --history to run every rule on its schedule over the whole span, or ${clockGiven ? 'move' : 'set'} --now.`;
+}
+
+function replayText(replay: ReplayResult, rules: readonly RenderedRule[], read: ReadEvents, clockGiven: boolean, colors: Colors): string {
+  const [records, ...rest] = inputLines(read);
+  const lines = [`replay as of ${readableTime(replay.now)} over ${records}`, ...rest];
+  const byId = new Map(rules.map((r) => [r.id, r]));
   for (const r of replay.rules) {
     const rows = r.result?.rows ?? [];
+    const rule = byId.get(r.ruleId);
     const state = r.error ? colors.red('error') : r.fired ? colors.yellow(`fires, ${rows.length} row${rows.length === 1 ? '' : 's'}`) : 'silent';
-    lines.push(`  ${r.ruleId.padEnd(28)} ${state.padEnd(r.fired && !r.error ? 0 : 6)}  ${colors.dim(`${r.recordsInWindow} records in its look-back window`)}`);
+    const window = `${r.recordsInWindow} ${r.tables.join(' or ')} record${r.recordsInWindow === 1 ? '' : 's'} in its look-back window${rule ? ` (${rule.queryPeriod})` : ''}`;
+    lines.push(`  ${r.ruleId.padEnd(28)} ${state.padEnd(r.fired && !r.error ? 0 : 6)}  ${colors.dim(window)}`);
     if (r.error) lines.push(`      ${r.error}`);
-    for (const row of rows) lines.push(`      ${rowLine(row)}`);
+    lines.push(...alertLines(rule, rows, '      ', colors));
   }
+  for (const u of replay.unseen) lines.push(colors.yellow(unseenLine(u, replay, clockGiven)));
   const fired = replay.rules.filter((r) => r.fired).length;
   lines.push(`${fired} of ${replay.rules.length} enabled rules fire`);
   return lines.join('\n');
 }
 
-
-function historyJson(history: HistoryResult, events: ReadonlyMap<string, Table>): unknown {
+function historyJson(history: HistoryResult, read: ReadEvents): unknown {
   return {
     from: time(history.from),
     until: time(history.until),
-    records: recordCounts(events),
+    ...inputJson(read),
     rules: Object.fromEntries(
       history.rules.map((r) => [
         r.ruleId,
@@ -122,16 +187,18 @@ function historyJson(history: HistoryResult, events: ReadonlyMap<string, Table>)
 /** A terminal shows the first alerts of a rule; --format json lists every one. */
 const ALERTS_SHOWN = 20;
 
-function historyText(history: HistoryResult, events: ReadonlyMap<string, Table>, colors: Colors): string {
-  const lines = [`replay of every scheduled run from ${time(history.from)} to ${time(history.until)} over ${recordSummary(events)} records`];
+function historyText(history: HistoryResult, rules: readonly RenderedRule[], read: ReadEvents, colors: Colors): string {
+  const [records, ...rest] = inputLines(read);
+  const lines = [`replay of every scheduled run from ${readableTime(history.from)} to ${readableTime(history.until)} over ${records}`, ...rest];
+  const byId = new Map(rules.map((r) => [r.id, r]));
   for (const r of history.rules) {
     const schedule = colors.dim(`${r.runs} runs, every ${durationText(r.frequencyMs)} over the last ${durationText(r.periodMs)}`);
     const state = r.error ? colors.red('error') : r.alerts.length > 0 ? colors.yellow(`${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}`) : 'silent';
     lines.push(`  ${r.ruleId.padEnd(28)} ${state}  ${schedule}`);
     if (r.error) lines.push(`      ${r.error}`);
     for (const alert of r.alerts.slice(0, ALERTS_SHOWN)) {
-      lines.push(`      ${time(alert.at)}  ${alert.result.rows.length} row${alert.result.rows.length === 1 ? '' : 's'}`);
-      for (const row of alert.result.rows) lines.push(`        ${rowLine(row)}`);
+      lines.push(`      run at ${readableTime(alert.at)}: ${alert.result.rows.length} row${alert.result.rows.length === 1 ? '' : 's'}`);
+      lines.push(...alertLines(byId.get(r.ruleId), alert.result.rows, '        ', colors));
     }
     if (r.alerts.length > ALERTS_SHOWN) lines.push(`      ... and ${r.alerts.length - ALERTS_SHOWN} more alerts (--format json lists every one)`);
   }

@@ -9,8 +9,10 @@ export interface TestIo {
 }
 
 /** `breakglass test`: every case of every rule, inline and from the watchlist; exit 1 if one fails. */
-export function runTests(args: { format: string; manifest: string }, io: TestIo, manifest: Manifest, catalog: Catalog, globals: Kusto.Language.GlobalState): number {
+export async function runTests(args: { format: string; manifest: string }, io: TestIo, manifest: Manifest, catalog: Catalog, globals: Kusto.Language.GlobalState, checkpoint: () => Promise<void>): Promise<number> {
   const results = testRules(manifest, catalog, globals);
+  // A Ctrl-C during the cases stops here: no report of a run that was called off.
+  await checkpoint();
   const totals = caseTotals(results);
   if (args.format === 'json') {
     io.stdout.write(`${JSON.stringify({ ok: totals.failed === 0, command: 'test', manifest: args.manifest, cases: results, summary: totals }, null, 2)}\n`);

@@ -1,7 +1,28 @@
 import { formatPath, type Finding } from '../findings.js';
 import { didYouMean } from '../suggest.js';
 import { locate, type YamlSource } from '../yaml-source.js';
+import { builtInRole, closestRole } from './directory-roles.js';
 import type { Manifest } from './types.js';
+
+/**
+ * Namespaces many others use too: the nil and max UUIDs (RFC 9562), GUIDs of one repeated digit
+ * (placeholders), and RFC 9562's own name-based namespaces (DNS, URL, OID, X.500). Rule ids made
+ * in them are the same as everyone else's who did the same.
+ */
+const WELL_KNOWN_NAMESPACES: Record<string, string> = {
+  '6ba7b810-9dad-11d1-80b4-00c04fd430c8': "RFC 9562's DNS namespace",
+  '6ba7b811-9dad-11d1-80b4-00c04fd430c8': "RFC 9562's URL namespace",
+  '6ba7b812-9dad-11d1-80b4-00c04fd430c8': "RFC 9562's OID namespace",
+  '6ba7b814-9dad-11d1-80b4-00c04fd430c8': "RFC 9562's X.500 namespace",
+};
+
+/** Why an id namespace is one that others use too, or undefined when it is the user's own. */
+export function sharedNamespace(guid: string): string | undefined {
+  const id = guid.toLowerCase();
+  const digits = id.replace(/-/g, '');
+  if (/^(.)\1*$/.test(digits)) return digits[0] === '0' ? 'the all-zero (nil) GUID' : digits[0] === 'f' ? 'the all-f (max) GUID' : 'a placeholder of one repeated digit';
+  return WELL_KNOWN_NAMESPACES[id];
+}
 
 /** Checks a schema-valid manifest for what a schema cannot express. */
 export function checkManifestSemantics(manifest: Manifest, source: YamlSource, knownRuleIds: readonly string[]): Finding[] {
@@ -29,6 +50,29 @@ export function checkManifestSemantics(manifest: Manifest, source: YamlSource, k
       hint: 'Each account has its own user principal name; check for a copy-paste slip.',
     }),
   );
+
+  const shared = sharedNamespace(manifest.idNamespace);
+  if (shared) {
+    findings.push({
+      severity: 'warning',
+      code: 'manifest/shared-namespace',
+      ...at(['idNamespace']),
+      message: `idNamespace ${manifest.idNamespace} is ${shared}: every rule id made from it is the same as in anyone else's content that uses it`,
+      hint: 'Make a namespace of your own once (node -e "console.log(crypto.randomUUID())") and never change it afterwards.',
+    });
+  }
+
+  manifest.accounts.forEach((account, i) => {
+    if (account.kind !== 'privileged-role' || account.role === undefined || builtInRole(account.role)) return;
+    const guess = closestRole(account.role);
+    findings.push({
+      severity: 'notice',
+      code: 'manifest/unknown-role',
+      ...at(['accounts', i, 'role']),
+      message: `accounts[${i}].role '${account.role}' is not a Microsoft Entra built-in role${guess ? `. Did you mean '${guess}'?` : ''}`,
+      hint: 'Fine if it is a custom role of your tenant; otherwise use the built-in role\'s name as the Entra admin center shows it (the list: schemas/entra-built-in-roles.json).',
+    });
+  });
 
   const groupId = manifest.exclusionGroup.objectId.toLowerCase();
   manifest.accounts.forEach((account, i) => {

@@ -5,12 +5,13 @@
  * so the page is the same on every run.
  */
 import type { Catalog } from '../catalog/rule-template.js';
-import { compileQuery } from '../evaluate/evaluate-query.js';
+
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import { KDateTime, formatDateTime } from '../evaluate/values.js';
 import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
+import { compiledQuery } from '../rule-tests/compiled-queries.js';
 import { mergeTables } from '../rule-tests/event-records.js';
 import { newestTime } from '../rule-tests/look-back.js';
 import { prepareCases, resultRows, type CaseResult, type ResultRows } from '../rule-tests/rule-cases.js';
@@ -19,6 +20,7 @@ import { watchlistTables } from '../rule-tests/watchlist-tables.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
 import type { RenderedWorkbookQuery } from '../workbook/render-workbook.js';
 import type { WorkbookItemTemplate, WorkbookTemplate } from '../workbook/workbook-template.js';
+import type { ColumnKind } from './charts.js';
 import { simulatedIncidents } from './simulated-incidents.js';
 
 export interface PreviewSection {
@@ -28,6 +30,8 @@ export interface PreviewSection {
   /** Query sections: the query as run (parameters filled in) and its result or why it failed. */
   query?: string;
   result?: ResultRows;
+  /** What the values of each result column are, from the evaluator's typed rows. */
+  kinds?: Record<string, ColumnKind>;
   error?: string;
 }
 
@@ -89,7 +93,8 @@ export function previewData(input: PreviewInput): PreviewData {
     if (item.type !== 'query' || !rendered) return { item };
     const query = fillTimeRange(rendered.query.text, from, now);
     try {
-      return { item, query, result: resultRows(compileQuery(query, globals).run({ tables, watchlists, now })) };
+      const table = compiledQuery(query, globals).run({ tables, watchlists, now });
+      return { item, query, result: resultRows(table), kinds: columnKinds(table) };
     } catch (error) {
       if (error instanceof EvaluationError) return { item, query, error: error.message };
       throw error;
@@ -99,6 +104,17 @@ export function previewData(input: PreviewInput): PreviewData {
   const rules = input.rules.map((rule) => ({ rule, cases: cases.filter((c) => c.ruleId === rule.id) }));
   const rowCounts = Object.fromEntries([...tables].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => [name, t.rows.length]));
   return { manifest, workbook: input.workbook, from, now, rowCounts, simulatedIncidents: simulated, sections, rules };
+}
+
+/** The kind of each column's values (the first value that is not null decides). */
+export function columnKinds(table: Table): Record<string, ColumnKind> {
+  const kinds: Record<string, ColumnKind> = {};
+  for (const column of table.columns) {
+    const value = table.rows.map((row) => row[column]).find((v) => v !== null && v !== undefined && v !== '');
+    kinds[column] =
+      value instanceof KDateTime ? 'datetime' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : typeof value === 'object' && value !== null ? 'dynamic' : 'string';
+  }
+  return kinds;
 }
 
 function oldestTime(tables: ReadonlyMap<string, Table>): number | undefined {
@@ -112,15 +128,29 @@ function oldestTime(tables: ReadonlyMap<string, Table>): number | undefined {
   return oldest;
 }
 
-const HOUR_MS = 3_600_000;
+/** Round bins a time chart can use, smallest first. */
+const GRAINS: readonly [string, number][] = [
+  ['1m', 60_000],
+  ['5m', 300_000],
+  ['15m', 900_000],
+  ['30m', 1_800_000],
+  ['1h', 3_600_000],
+  ['6h', 21_600_000],
+  ['1d', 86_400_000],
+  ['7d', 604_800_000],
+];
+
+/** A chart of more bins than this is hard to read. */
+const MAX_BINS = 48;
 
 /**
  * The workbook's parameters as the workbook fills them for a custom range that covers every test
- * row: `{TimeRange}` is a between, and the grain keeps a chart to a readable number of buckets.
+ * row: `{TimeRange}` is a between, and the grain is the smallest round bin that keeps a chart to
+ * at most 48 buckets.
  */
 export function fillTimeRange(query: string, from: number, now: number): string {
   const span = now - from;
-  const grain = span <= 2 * 24 * HOUR_MS ? '1h' : span <= 60 * 24 * HOUR_MS ? '1d' : '7d';
+  const grain = (GRAINS.find(([, ms]) => span / ms <= MAX_BINS) ?? GRAINS[GRAINS.length - 1]!)[0];
   const start = `datetime(${formatDateTime(new KDateTime(from))})`;
   const end = `datetime(${formatDateTime(new KDateTime(now))})`;
   return query

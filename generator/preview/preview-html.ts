@@ -3,16 +3,20 @@
  * CI artifact as it is. Every value from the manifest, the rules or a result passes through
  * `escapeHtml` on its way into the page.
  */
-import { formatDateTime, KDateTime } from '../evaluate/values.js';
+import { parseDateTime } from '../evaluate/values.js';
+import { readableTime } from '../report/alert-summary.js';
 import type { CaseResult, ResultRows } from '../rule-tests/rule-cases.js';
+import { chartSvg, type ColumnKind } from './charts.js';
+import { escapeHtml } from './html-text.js';
 import type { PreviewData, PreviewRule, PreviewSection } from './preview-data.js';
+
+export { escapeHtml } from './html-text.js';
 
 /** Rows a result table shows; the rest are counted. */
 const MAX_ROWS = 50;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/** Characters a cell shows; the whole value is in its tooltip. */
+const MAX_CELL = 120;
 
 /** Workbook markdown as used in our template: headings, paragraphs, **bold**, *italic*. */
 export function markdownToHtml(markdown: string): string {
@@ -43,37 +47,66 @@ export function markdownToHtml(markdown: string): string {
     .join('\n');
 }
 
-function cell(value: unknown): string {
+/** A value as a person reads it: times as dates and times, JSON for bags and lists. */
+function cellText(value: unknown, kind: ColumnKind | undefined): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return escapeHtml(JSON.stringify(value));
-  return escapeHtml(String(value));
+  if (kind === 'datetime' && typeof value === 'string') {
+    const time = parseDateTime(value);
+    if (time) return readableTime(time.ms);
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-function resultTable(result: ResultRows, statusColumn?: string): string {
+function cell(value: unknown, kind: ColumnKind | undefined): string {
+  const text = cellText(value, kind);
+  if (text.length <= MAX_CELL) return escapeHtml(text);
+  return `<span title="${escapeHtml(text)}">${escapeHtml(text.slice(0, MAX_CELL - 1))}…</span>`;
+}
+
+const isEmpty = (value: unknown): boolean =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0);
+
+function resultTable(result: ResultRows, kinds: Readonly<Record<string, ColumnKind>>, statusColumn?: string): string {
   if (result.rows.length === 0) return '<p class="empty">No rows.</p>';
-  const head = result.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  // A column with no value in any row says nothing: it is named below the table instead.
+  const columns = result.columns.filter((c) => result.rows.some((row) => !isEmpty(row[c])));
+  const dropped = result.columns.filter((c) => !columns.includes(c));
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const rows = result.rows.slice(0, MAX_ROWS).map((row) => {
-    const cells = result.columns.map((c) => {
+    const cells = columns.map((c) => {
       const value = row[c];
       const flagged = c === statusColumn && value === 'Test overdue';
-      return `<td${flagged ? ' class="overdue"' : c === statusColumn ? ' class="ok"' : ''}>${cell(value)}</td>`;
+      return `<td${flagged ? ' class="overdue"' : c === statusColumn ? ' class="ok"' : ''}>${cell(value, kinds[c])}</td>`;
     });
     return `<tr>${cells.join('')}</tr>`;
   });
   const more = result.rows.length > MAX_ROWS ? `<p class="note">${result.rows.length - MAX_ROWS} more rows not shown.</p>` : '';
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>${more}`;
+  const empty = dropped.length > 0 ? `<p class="note">Columns without a value in any row are not shown: ${dropped.map(escapeHtml).join(', ')}.</p>` : '';
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>${more}${empty}`;
 }
+
+const sectionTitle = (s: PreviewSection): string => s.item.title ?? s.item.name;
 
 function section(s: PreviewSection): string {
   if (s.item.type === 'text') return `<section class="wb-text">${markdownToHtml(s.markdown ?? '')}</section>`;
   if (s.item.type === 'parameters') return '';
-  const title = escapeHtml(s.item.title ?? s.item.name);
-  const body = s.error !== undefined ? `<p class="error">The query could not be evaluated: ${escapeHtml(s.error)}</p>` : s.result ? resultTable(s.result, s.item.statusColumn) : '';
+  const title = escapeHtml(sectionTitle(s));
+  const visualization = s.item.visualization ?? 'table';
   const rows = s.result ? `${s.result.rows.length} row${s.result.rows.length === 1 ? '' : 's'}` : 'error';
+  let body: string;
+  if (s.error !== undefined) body = `<p class="error">The query could not be evaluated: ${escapeHtml(s.error)}</p>`;
+  else if (!s.result) body = '';
+  else {
+    const kinds = s.kinds ?? {};
+    const chart = chartSvg(visualization, sectionTitle(s), { columns: s.result.columns, rows: s.result.rows, kinds });
+    const table = resultTable(s.result, kinds, s.item.statusColumn);
+    // A chart is what the workbook shows; its numbers stay one click away.
+    body = chart ? `<figure class="chart">${chart}</figure>\n<details class="data"><summary>Table (${rows})</summary>${table}</details>` : table;
+  }
   return `<section class="wb-query" id="wb-${escapeHtml(s.item.name)}">
 <h3>${title} <span class="count">${rows}</span></h3>
 ${body}
-<details><summary>Query (${escapeHtml(s.item.visualization ?? 'table')})</summary><pre>${escapeHtml(s.query ?? '')}</pre></details>
+<details><summary>Query (${escapeHtml(visualization)})</summary><pre>${escapeHtml(s.query ?? '')}</pre></details>
 </section>`;
 }
 
@@ -114,7 +147,9 @@ h2{border-bottom:2px solid #0f2b46;padding-bottom:4px;margin-top:32px}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:12px 16px;margin:12px 0}
 h3{margin:0 0 8px;font-size:16px}.count{font-weight:normal;color:#5a6572;font-size:13px}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e5e8ec;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f0f2f5}.scroll{overflow-x:auto}
+th{background:#f0f2f5;white-space:nowrap}td{white-space:nowrap}.scroll{overflow-x:auto;max-width:100%}
+figure.chart{margin:4px 0 8px}svg.chart{display:block;max-width:100%;height:auto}details.data{margin:4px 0}
+nav.toc{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:8px 16px;margin:12px 0}nav.toc ol{margin:4px 0;padding-left:20px}nav.toc>ol>li{margin:2px 0}
 pre{background:#f6f8fa;border:1px solid #e5e8ec;padding:8px;overflow-x:auto;font-size:12px}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
 .passed{background:#dff3e4;color:#1a6b32}.failed{background:#fbe0e0;color:#9b1c1c}.skipped{background:#eceff3;color:#5a6572}
@@ -129,7 +164,12 @@ export function previewHtml(data: PreviewData): string {
   const failed = runs.filter((c) => c.status === 'failed').length;
   const skipped = runs.filter((c) => c.status === 'skipped').length;
   const counts = Object.entries(data.rowCounts).map(([t, n]) => `${n} ${escapeHtml(t)}`).join(', ');
-  const time = (ms: number): string => escapeHtml(formatDateTime(new KDateTime(ms)));
+  const time = (ms: number): string => escapeHtml(readableTime(ms));
+  const queries = data.sections.filter((x) => x.item.type === 'query');
+  const toc = `<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>
+<li><a href="#workbook">Workbook: ${escapeHtml(data.workbook.displayName)}</a><ol>${queries.map((x) => `<li><a href="#wb-${escapeHtml(x.item.name)}">${escapeHtml(sectionTitle(x))}</a></li>`).join('')}</ol></li>
+<li><a href="#rules">Analytics rules</a> (${data.rules.length})</li>
+</ol></nav>`;
   const accounts = data.manifest.accounts.map((a) => `<li><code>${escapeHtml(a.objectId)}</code> ${escapeHtml(a.userPrincipalName)}${a.displayName ? ` (${escapeHtml(a.displayName)})` : ''}</li>`).join('');
   return `<!doctype html>
 <html lang="en">
@@ -146,6 +186,7 @@ export function previewHtml(data: PreviewData): string {
 <p>${data.manifest.accounts.length} account${data.manifest.accounts.length === 1 ? '' : 's'} · ${data.rules.length} rules · case runs: ${passed} passed, ${failed} failed, ${skipped} skipped</p>
 </header>
 <main>
+${toc}
 <p>The workbook below ran on the offline evaluator over the rules' test rows (${counts}), from ${time(data.from)} to ${time(data.now)}. These are test rows, not your tenant's logs.${data.simulatedIncidents > 0 ? ` The ${data.simulatedIncidents} SecurityIncident rows are the incidents the rules raise over them, run by run as time passes (one per alert, as the automation rule leaves them: New, unassigned).` : ''}</p>
 <ul class="accounts">${accounts}</ul>
 <h2 id="workbook">Workbook: ${escapeHtml(data.workbook.displayName)}</h2>

@@ -5,7 +5,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { replayHistory } from '../rule-tests/replay-history.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
-import { PLACEHOLDER } from '../validate/sentinel-limits.js';
+import { alertTitle } from '../report/alert-summary.js';
 
 /**
  * The incidents the rules would raise over the preview's rows, as SecurityIncident records: time
@@ -38,15 +38,4 @@ export function simulatedIncidents(rules: readonly RenderedRule[], manifest: Man
     };
   });
   return tableFromRecords(records, schemas['SecurityIncident'] ?? [], 'SecurityIncident');
-}
-
-/** The rule's alertDisplayNameFormat with the first result row's values, or its name. */
-function alertTitle(rule: RenderedRule, row: Readonly<Record<string, unknown>>): string {
-  const format = rule.template.alertDetailsOverride?.alertDisplayNameFormat;
-  if (!format) return rule.template.name;
-  return format.replace(PLACEHOLDER, (_, column: string) => {
-    const value = row[column];
-    if (value === null || value === undefined) return '';
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  });
 }

@@ -5,12 +5,41 @@ import { isoDuration } from './durations.js';
 import type { RenderedRule } from './sentinel-rule.js';
 
 export const ACTION_GROUP_SHORT_NAME = 'BreakGlass';
+
+/**
+ * Azure Monitor's limits for a log search alert rule (Azure Monitor service limits, "Alerts":
+ * "The total size of all data in the log alert rule properties can't exceed 64 KB", and a
+ * description of at most 4,096 characters for log search alerts). A rule past them is refused
+ * when it is deployed.
+ */
+export const MAX_LOG_ALERT_PROPERTIES_BYTES = 64 * 1024;
+export const MAX_LOG_ALERT_DESCRIPTION = 4096;
 export const SCHEDULED_QUERY_RULES_API_VERSION = '2023-03-15-preview';
 export const ACTION_GROUPS_API_VERSION = '2023-01-01';
 
 function receiverName(label: string, kind: string, index: number): string {
   const clean = label.replace(/[^A-Za-z0-9 _.-]/g, '').trim().slice(0, 40);
   return `${clean || kind} (${kind} ${index + 1})`;
+}
+
+/** Why Azure Monitor would refuse one of the alert rules: the rule, and what is too big. */
+export interface AlertRuleTooLarge {
+  ruleId: string;
+  what: string;
+}
+
+/** The alert rules Azure Monitor would refuse (none for any manifest of a sensible size). Pure. */
+export function oversizedAlertRules(template: ArmValue): AlertRuleTooLarge[] {
+  const resources = (template as { resources: { type: string; name: string; properties: { description?: string } }[] }).resources;
+  const found: AlertRuleTooLarge[] = [];
+  for (const resource of resources.filter((r) => r.type === 'Microsoft.Insights/scheduledQueryRules')) {
+    const ruleId = resource.name.replace(/^breakglass-/, '');
+    const bytes = Buffer.byteLength(JSON.stringify(resource.properties), 'utf8');
+    if (bytes > MAX_LOG_ALERT_PROPERTIES_BYTES) found.push({ ruleId, what: `its properties are ${Math.ceil(bytes / 1024)} KB (the limit is ${MAX_LOG_ALERT_PROPERTIES_BYTES / 1024} KB)` });
+    const description = resource.properties.description ?? '';
+    if (description.length > MAX_LOG_ALERT_DESCRIPTION) found.push({ ruleId, what: `its description is ${description.length} characters (the limit is ${MAX_LOG_ALERT_DESCRIPTION})` });
+  }
+  return found;
 }
 
 /**

@@ -6,12 +6,10 @@ import { playbookTemplate } from '../playbook/playbook-template.js';
 import { armRuleTemplate } from './arm-rule-template.js';
 import { automationRuleTemplate } from './automation-rule.js';
 import { azureDeployTemplate } from './azuredeploy.js';
-import { azureMonitorTemplate } from './azure-monitor-alerts.js';
 import { diagnosticSettingsTemplate } from './diagnostic-settings.js';
 import { maesterConfig, scubaGearConfig } from './interop.js';
 import { queryContext } from './query-context.js';
 import type { RenderedRules } from './render-rules.js';
-import type { RenderedRule } from './sentinel-rule.js';
 import { sentinelYamlRule } from './sentinel-yaml.js';
 import { watchlistTemplate } from './watchlist-resource.js';
 import { watchlistCsv } from './watchlist-csv.js';
@@ -25,8 +23,8 @@ export interface OutputFile {
 export interface OutputInput {
   manifest: Manifest;
   rendered: RenderedRules;
-  /** The rules with the accounts written inline, for Azure Monitor (it has no watchlists). */
-  inlineRules: readonly RenderedRule[];
+  /** The Azure Monitor alerts (accounts inline: it has no watchlists); absent when Azure Monitor would refuse them. */
+  azureMonitor?: ArmValue;
   playbook: PlaybookSource;
   workbook: { template: ArmValue; resource: ArmValue };
   ssprRule: string;
@@ -47,7 +45,7 @@ export function outputFiles(input: OutputInput): OutputFile[] {
     { path: 'arm/workbook.json', content: armTemplateText(input.workbook.template) },
     { path: 'arm/watchlist.json', content: armTemplateText(watchlistTemplate(manifest)) },
     { path: 'arm/diagnostic-settings.json', content: armTemplateText(diagnosticSettingsTemplate(manifest)) },
-    { path: 'azure-monitor/alerts.json', content: armTemplateText(azureMonitorTemplate(manifest, input.inlineRules)) },
+    ...(input.azureMonitor ? [{ path: 'azure-monitor/alerts.json', content: armTemplateText(input.azureMonitor) }] : []),
     { path: 'entra/sspr-exclusion-rule.txt', content: input.ssprRule },
     { path: `watchlist/${queryContext(manifest).watchlist.alias}.csv`, content: watchlistCsv(manifest, 'people') },
     { path: 'interop/maester-config.json', content: maesterConfig(manifest) },

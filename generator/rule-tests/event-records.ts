@@ -1,4 +1,4 @@
-import { InputRowError, parseCsv, tableFromRecords } from '../evaluate/input-rows.js';
+import { InputRowError, tableFromRecords } from '../evaluate/input-rows.js';
 import type { Table } from '../evaluate/table.js';
 import { closestMatch } from '../suggest.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
@@ -7,44 +7,24 @@ import type { TableSchemas } from '../validate/kusto-schema.js';
 export class EventsSpecError extends Error {}
 
 export interface EventsSpec {
-  table: string;
+  /** The table the records are of; absent when each record names its own (diagnostic-settings records, rows with Type). */
+  table?: string;
   file: string;
 }
 
+/** `Table=file`, or a file whose records each name their table. */
 export function parseEventsSpec(spec: string, schemas: TableSchemas): EventsSpec {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(spec);
-  if (!match) throw new EventsSpecError(`--events ${spec}: write it as Table=file, e.g. --events SigninLogs=signins.json`);
+  if (!match) {
+    if (spec.trim() === '' || spec.endsWith('=')) throw new EventsSpecError(`--events ${spec}: write it as Table=file, e.g. --events SigninLogs=signins.json, or name a file whose records say their table`);
+    return { file: spec };
+  }
   const [, table = '', file = ''] = match;
   if (!schemas[table]) {
     const guess = closestMatch(table, Object.keys(schemas));
     throw new EventsSpecError(`--events ${spec}: no table ${table}${guess ? ` (did you mean ${guess}?)` : ''}; tables: ${Object.keys(schemas).join(', ')}`);
   }
   return { table, file };
-}
-
-/**
- * Records of an export: a JSON array of rows keyed by column name (as a query result export
- * gives them), a Log Analytics API response ({ tables: [{ columns, rows }] }), or CSV with a
- * header row. Pure: `file` is only used in messages.
- */
-export function recordsFromText(text: string, file: string): unknown[] {
-  if (/\.csv$/i.test(file)) return parseCsv(text.replace(/^\uFEFF/, ''), file);
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new InputRowError(file, `not valid JSON (${error instanceof Error ? error.message : String(error)}); give a JSON array of rows or a CSV file named *.csv`);
-  }
-  if (Array.isArray(value)) return value;
-  const tables = (value as { tables?: unknown } | null)?.tables;
-  if (Array.isArray(tables) && tables.length > 0) {
-    const first = tables[0] as { columns?: { name?: unknown }[]; rows?: unknown[][] };
-    if (Array.isArray(first.columns) && Array.isArray(first.rows)) {
-      const names = first.columns.map((c) => String(c.name));
-      return first.rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]])));
-    }
-  }
-  throw new InputRowError(file, 'expected a JSON array of rows (column name -> value) or a Log Analytics response with tables[0].columns and rows');
 }
 
 /** The records as a typed table; each must carry TimeGenerated, which the look-back windows need. */

@@ -1,4 +1,5 @@
-import { compileQuery, type CompiledQuery } from '../evaluate/evaluate-query.js';
+import type { CompiledQuery } from '../evaluate/evaluate-query.js';
+import { compiledQuery } from './compiled-queries.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import type { Manifest } from '../manifest/types.js';
@@ -43,15 +44,27 @@ export const MAX_RUNS = 600_000;
  * the epoch (:00, :05, ... for 5 minutes), so results do not depend on when a replay starts.
  * Every run counts, empty windows too: a rule may fire on the absence of records. Pure.
  */
-export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest, events: ReadonlyMap<string, Table>, globals: Kusto.Language.GlobalState, until?: number): HistoryResult {
+export function replayHistory(
+  rules: readonly RenderedRule[],
+  manifest: Manifest,
+  events: ReadonlyMap<string, Table>,
+  globals: Kusto.Language.GlobalState,
+  until?: number,
+  onRuns?: (done: number, total: number) => void,
+): HistoryResult {
   const index = new TimeIndex(events);
   const span = index.span();
   const end = until ?? span?.newest ?? 0;
   const start = Math.min(span?.oldest ?? end, end);
   const watchlists = watchlistTables(manifest);
-  const histories = rules
-    .filter((rule) => rule.enabled)
-    .map((rule): RuleHistory => {
+  const enabled = rules.filter((rule) => rule.enabled);
+  const runsOf = (rule: RenderedRule): number => {
+    const frequencyMs = durationMinutes(rule.queryFrequency) * 60_000;
+    return Math.max(0, (Math.ceil(end / frequencyMs) - Math.ceil(start / frequencyMs)) + 1);
+  };
+  const totalRuns = onRuns ? enabled.reduce((n, rule) => n + (runsOf(rule) > MAX_RUNS ? 0 : runsOf(rule)), 0) : 0;
+  let runsDone = 0;
+  const histories = enabled.map((rule): RuleHistory => {
       const frequencyMs = durationMinutes(rule.queryFrequency) * 60_000;
       const periodMs = durationMinutes(rule.queryPeriod) * 60_000;
       const history: RuleHistory = { ruleId: rule.id, frequencyMs, periodMs, runs: 0, alerts: [] };
@@ -62,9 +75,10 @@ export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest
       }
       let query: CompiledQuery;
       try {
-        query = compileQuery(rule.query.text, globals);
+        query = compiledQuery(rule.query.text, globals);
         for (let at = first; at <= last; at += frequencyMs) {
           history.runs++;
+          if (onRuns && ++runsDone % 1024 === 0) onRuns(runsDone, totalRuns);
           const table = query.run({ tables: index.window(at - periodMs, at), watchlists, now: at });
           if (fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold)) history.alerts.push({ at, result: resultRows(table) });
         }

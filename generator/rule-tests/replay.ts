@@ -1,9 +1,11 @@
-import { compileQuery } from '../evaluate/evaluate-query.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
+import { KDateTime } from '../evaluate/values.js';
 import type { Manifest } from '../manifest/types.js';
 import { durationMinutes } from '../render/durations.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
+import { analyzeQuery } from '../validate/analyze-query.js';
+import { compiledQuery } from './compiled-queries.js';
 import { fires } from './expectation.js';
 import { lookBack, newestTime } from './look-back.js';
 import { resultRows, type ResultRows } from './rule-cases.js';
@@ -11,7 +13,9 @@ import { watchlistTables } from './watchlist-tables.js';
 
 export interface RuleReplay {
   ruleId: string;
-  /** Records of all tables inside the rule's look-back window. */
+  /** The tables the rule's query reads. */
+  tables: string[];
+  /** Records of the rule's own tables inside its look-back window. */
   recordsInWindow: number;
   fired: boolean;
   result?: ResultRows;
@@ -19,10 +23,28 @@ export interface RuleReplay {
   error?: string;
 }
 
+/** Records of a table that no rule saw: all of them outside every look-back window of the rules that read it. */
+export interface UnseenTable {
+  table: string;
+  records: number;
+  /** Its newest and oldest TimeGenerated (ms since the epoch). */
+  newest: number;
+  oldest: number;
+  /** The longest look-back of the rules that read it. */
+  lookBackMs: number;
+}
+
 export interface ReplayResult {
   /** The clock the rules ran at (ms since the epoch). */
   now: number;
   rules: RuleReplay[];
+  /** Tables whose records no rule saw at this clock (replay --history runs over them). */
+  unseen: UnseenTable[];
+}
+
+/** The workspace tables a rule reads, as Kusto.Language resolves its query. */
+export function ruleTables(rule: RenderedRule, globals: Kusto.Language.GlobalState): string[] {
+  return analyzeQuery(rule.query.text, globals).tables;
 }
 
 /**
@@ -30,21 +52,50 @@ export interface ReplayResult {
  * each rule reads the records of its own look-back window, as it would have when they were fresh.
  * Pure.
  */
-export function replayRules(rules: readonly RenderedRule[], manifest: Manifest, events: ReadonlyMap<string, Table>, globals: Kusto.Language.GlobalState, now?: number): ReplayResult {
+export function replayRules(
+  rules: readonly RenderedRule[],
+  manifest: Manifest,
+  events: ReadonlyMap<string, Table>,
+  globals: Kusto.Language.GlobalState,
+  now?: number,
+  onRule?: (done: number, total: number) => void,
+): ReplayResult {
   const clock = now ?? newestTime(events) ?? 0;
   const watchlists = watchlistTables(manifest);
-  const replays = rules
-    .filter((rule) => rule.enabled)
-    .map((rule): RuleReplay => {
-      const tables = lookBack(events, clock, durationMinutes(rule.queryPeriod) * 60_000);
-      const recordsInWindow = [...tables.values()].reduce((n, t) => n + t.rows.length, 0);
+  const seen = new Map<string, { lookBackMs: number; inWindow: number }>();
+  const enabled = rules.filter((rule) => rule.enabled);
+  const replays = enabled.map((rule, index): RuleReplay => {
+      onRule?.(index, enabled.length);
+      const periodMs = durationMinutes(rule.queryPeriod) * 60_000;
+      const tables = lookBack(events, clock, periodMs);
+      const own = ruleTables(rule, globals);
+      const inWindow = own.map((name) => tables.get(name)?.rows.length ?? 0);
+      own.forEach((name, i) => {
+        const entry = seen.get(name) ?? { lookBackMs: 0, inWindow: 0 };
+        seen.set(name, { lookBackMs: Math.max(entry.lookBackMs, periodMs), inWindow: entry.inWindow + inWindow[i]! });
+      });
+      const recordsInWindow = inWindow.reduce((n, c) => n + c, 0);
       try {
-        const table = compileQuery(rule.query.text, globals).run({ tables, watchlists, now: clock });
-        return { ruleId: rule.id, recordsInWindow, fired: fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold), result: resultRows(table) };
+        const table = compiledQuery(rule.query.text, globals).run({ tables, watchlists, now: clock });
+        return { ruleId: rule.id, tables: own, recordsInWindow, fired: fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold), result: resultRows(table) };
       } catch (error) {
-        if (error instanceof EvaluationError) return { ruleId: rule.id, recordsInWindow, fired: false, error: error.message };
+        if (error instanceof EvaluationError) return { ruleId: rule.id, tables: own, recordsInWindow, fired: false, error: error.message };
         throw error;
       }
     });
-  return { now: clock, rules: replays };
+  const unseen: UnseenTable[] = [];
+  for (const [name, table] of events) {
+    const entry = seen.get(name);
+    if (!entry || entry.inWindow > 0 || table.rows.length === 0) continue;
+    let newest = -Infinity;
+    let oldest = Infinity;
+    for (const row of table.rows) {
+      const time = row['TimeGenerated'];
+      if (!(time instanceof KDateTime)) continue;
+      newest = Math.max(newest, time.ms);
+      oldest = Math.min(oldest, time.ms);
+    }
+    unseen.push({ table: name, records: table.rows.length, newest, oldest, lookBackMs: entry.lookBackMs });
+  }
+  return { now: clock, rules: replays, unseen };
 }

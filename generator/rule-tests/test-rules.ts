@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/rule-template.js';
-import { compileQuery, type CompiledQuery } from '../evaluate/evaluate-query.js';
+import type { CompiledQuery } from '../evaluate/evaluate-query.js';
+import { compiledQuery } from './compiled-queries.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { AccountSource, Manifest } from '../manifest/types.js';
 import { renderRulesWith } from '../render/render-rules.js';
@@ -13,7 +14,7 @@ export const ACCOUNT_SOURCES: readonly AccountSource[] = ['inline', 'watchlist']
 /** Compiles a query for the evaluator; a query it cannot run becomes the error every case reports. */
 export function compileForCases(rule: RenderedRule, globals: Kusto.Language.GlobalState): CompiledQuery | EvaluationError {
   try {
-    return compileQuery(rule.query.text, globals);
+    return compiledQuery(rule.query.text, globals);
   } catch (error) {
     if (error instanceof EvaluationError) return new EvaluationError(`${rule.id}: ${error.message}`);
     throw error;

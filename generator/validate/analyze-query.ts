@@ -19,12 +19,36 @@ export interface QueryAnalysis {
   scansAllTables: { operator: string; line: number; column: number }[];
   /** Calls that reach another workspace or resource: workspace(), app(), resource(), cluster(), database(). */
   crossResource: { call: string; line: number; column: number }[];
+  /** The workspace tables the query reads, by name, in the order first met. */
+  tables: string[];
 }
 
 const CROSS_RESOURCE_FUNCTIONS = new Set(['workspace', 'app', 'resource', 'cluster', 'database', 'adx', 'arg']);
 
-/** Parses and semantically analyses one query against the workspace schema. Pure given the globals. */
+/**
+ * Analyses already made, per global state, by query text: analysis is a pure function of the
+ * two and the slow part of a build, and a process that builds more than once (the tests, the
+ * bench, preview after validate) asks for the same texts again. Bounded, oldest out first.
+ */
+const analysed = new WeakMap<Kusto.Language.GlobalState, Map<string, QueryAnalysis>>();
+const MAX_REMEMBERED = 500;
+
+/**
+ * Parses and semantically analyses one query against the workspace schema. Pure given the globals;
+ * the result is shared between callers that ask for the same text, so it must not be changed.
+ */
 export function analyzeQuery(text: string, globals: Kusto.Language.GlobalState): QueryAnalysis {
+  let memo = analysed.get(globals);
+  if (!memo) analysed.set(globals, (memo = new Map()));
+  const known = memo.get(text);
+  if (known) return known;
+  const analysis = analyzeNew(text, globals);
+  if (memo.size >= MAX_REMEMBERED) memo.delete(memo.keys().next().value!);
+  memo.set(text, analysis);
+  return analysis;
+}
+
+function analyzeNew(text: string, globals: Kusto.Language.GlobalState): QueryAnalysis {
   const K = kustoLanguage();
   const code = K.KustoCode.ParseAndAnalyze(text, globals);
   if (!code) throw new Error('Kusto.Language returned no analysis');
@@ -38,7 +62,18 @@ export function analyzeQuery(text: string, globals: Kusto.Language.GlobalState):
     if (!severity) continue;
     diagnostics.push({ severity, code: d.Code ?? 'KS000', message: d.Message ?? '', offset: d.Start, length: d.Length, ...position(d.Start) });
   }
-  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position) };
+  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position), tables: tablesRead(code, globals) };
+}
+
+function tablesRead(code: Kusto.Language.KustoCode, globals: Kusto.Language.GlobalState): string[] {
+  const K = kustoLanguage();
+  const found = new Set<string>();
+  code.Syntax?.WalkElements((element) => {
+    if (element.Kind !== K.Syntax.SyntaxKind.NameReference) return;
+    const symbol = (element as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
+    if (symbol instanceof K.Symbols.TableSymbol && globals.IsDatabaseTable(symbol) && symbol.Name) found.add(symbol.Name);
+  });
+  return [...found];
 }
 
 function resultColumns(code: Kusto.Language.KustoCode): Map<string, string> | undefined {

@@ -68,6 +68,24 @@ export function checkCreatesIncident(rule: RenderedRule, at: Locator): Finding[]
   ];
 }
 
+/**
+ * A near-real-time rule has no schedule (Sentinel runs it every minute over what arrived since the
+ * last run): a frequency or period the manifest sets for it would silently do nothing.
+ */
+export function checkNrtSchedule(rule: RenderedRule, at: Locator): Finding[] {
+  if (rule.kind !== 'nrt') return [];
+  return (['queryFrequency', 'queryPeriod'] as const)
+    .filter((field) => rule.overridden.includes(field))
+    .map((field) => ({
+      severity: 'error' as const,
+      code: 'sentinel/nrt-schedule',
+      ruleId: rule.id,
+      message: `${rule.id}: ${field} ${rule[field]} has no effect: ${rule.id} is a near-real-time rule, which runs every minute over the records that arrived since its last run`,
+      hint: `To run it on a schedule, add kind: scheduled to rules.${rule.id} in the manifest (Sentinel allows 5m to 14d); otherwise remove ${field}.`,
+      ...at(rule, field, [field]),
+    }));
+}
+
 /** A `{{Column}}` placeholder of an alert details override, as a column name (group 1). */
 export const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 

@@ -2,12 +2,14 @@ import { formatPath, type Finding, type SourceLocation } from '../findings.js';
 import type { RuleOverride } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { analyzeQuery, type QueryAnalysis } from './analyze-query.js';
-import { checkCreatesIncident, checkSentinelLimits, placeholders, type Locator } from './sentinel-limits.js';
+import { checkCreatesIncident, checkNrtSchedule, checkSentinelLimits, placeholders, type Locator } from './sentinel-limits.js';
 
 export interface ValidateOptions {
   globals: Kusto.Language.GlobalState;
   /** Where a manifest path is, for findings about settings the manifest overrode. */
   locateInManifest?: (segments: readonly (string | number)[]) => SourceLocation;
+  /** Told after each query is analysed (a progress line). */
+  onAnalysed?: () => void;
 }
 
 export interface RuleValidation {
@@ -31,8 +33,9 @@ export function validateRules(rules: readonly RenderedRule[], options: ValidateO
   };
   for (const rule of rules) {
     const analysis = analyzeQuery(rule.query.text, options.globals);
+    options.onAnalysed?.();
     results.push({ rule, analysis });
-    findings.push(...kustoFindings(rule, analysis), ...outputColumnFindings(rule, analysis, at), ...checkSentinelLimits(rule, at), ...checkCreatesIncident(rule, at));
+    findings.push(...kustoFindings(rule, analysis), ...outputColumnFindings(rule, analysis, at), ...checkSentinelLimits(rule, at), ...checkNrtSchedule(rule, at), ...checkCreatesIncident(rule, at));
   }
   return { findings, results };
 }

@@ -5,7 +5,7 @@ import type { ParsedWorkbook } from '../workbook/workbook-template.js';
 import { analyzeQuery } from './analyze-query.js';
 
 /** Every workbook query, with its parameters stood in for, analysed like a rule's query. */
-export function validateWorkbook(rendered: RenderedWorkbook, parsed: ParsedWorkbook, globals: Kusto.Language.GlobalState): Finding[] {
+export function validateWorkbook(rendered: RenderedWorkbook, parsed: ParsedWorkbook, globals: Kusto.Language.GlobalState, onAnalysed?: () => void): Finding[] {
   const findings: Finding[] = [];
   for (const { index, item, query } of rendered.queries) {
     const at = (line: number) => ({ file: parsed.file, line: parsed.queryLine(index) + (query.templateLine[line - 1] ?? 1) - 1 });
@@ -15,6 +15,7 @@ export function validateWorkbook(rendered: RenderedWorkbook, parsed: ParsedWorkb
     }
     // Stand-ins keep line numbers: they never hold a newline.
     const analysis = analyzeQuery(text, globals);
+    onAnalysed?.();
     for (const d of analysis.diagnostics) {
       findings.push({ severity: d.severity, code: `kql/${d.code}`, message: `workbook ${item.name}: ${d.message} (query line ${d.line}, column ${d.column})`, path: `items[${index}].query`, location: at(d.line) });
     }

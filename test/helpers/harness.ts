@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main, type CliIo } from '../../generator/cli.js';
@@ -41,17 +41,33 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as a user would from `cwd`. */
-export async function runCli(args: string[], cwd = ROOT, seams: Pick<CliIo, 'prompt' | 'newGuid'> = {}): Promise<CliRun> {
+export async function runCli(args: string[], cwd = ROOT, seams: Pick<CliIo, 'prompt' | 'newGuid' | 'signal'> & { isTTY?: boolean } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     cwd,
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stdout: { write: (s: string) => (stdout += s), ...(seams.isTTY ? { isTTY: true } : {}) },
+    stderr: { write: (s: string) => (stderr += s), ...(seams.isTTY ? { isTTY: true } : {}) },
     globals: sharedGlobals,
-    ...seams,
+    ...(seams.prompt ? { prompt: seams.prompt } : {}),
+    ...(seams.newGuid ? { newGuid: seams.newGuid } : {}),
+    ...(seams.signal ? { signal: seams.signal } : {}),
   });
   return { code, stdout, stderr };
+}
+
+/** Every file under a folder (relative paths, sorted) with its text: what a user would see there. */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (folder: string, prefix: string): Promise<void> => {
+    for (const entry of (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(join(folder, entry.name), rel);
+      else files.set(rel, await readFile(join(folder, entry.name), 'utf8'));
+    }
+  };
+  await walk(dir, '');
+  return files;
 }
 
 export async function builtInPlaybook(): Promise<PlaybookSource> {
