@@ -1,4 +1,5 @@
-import type { NrtAlertRule, ScheduledAlertRule } from '@azure/arm-securityinsight';
+import type { EntityMappingType, NrtAlertRule, ScheduledAlertRule } from '@azure/arm-securityinsight';
+import { aggregationKind, incidentGrouping } from '../catalog/incident-grouping.js';
 import type { TriggerOperator } from '../catalog/rule-template.js';
 import { isoDuration } from './durations.js';
 import { managedDescription } from './ownership.js';
@@ -28,6 +29,8 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): Rendered
   const t = rule.template;
   // This API version takes parent technique ids only (T1078); sub-techniques stay in the YAML.
   const techniques = [...new Set(t.relevantTechniques.map((id) => id.split('.')[0]!))];
+  // One use of an account is one incident: the rule's grouping (generator/catalog/incident-grouping.ts).
+  const grouping = incidentGrouping(t);
   const common = {
     displayName: t.name,
     description: managedDescription(t.description, t.id, t.version),
@@ -43,17 +46,16 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery): Rendered
     incidentConfiguration: {
       createIncident: true,
       groupingConfiguration: {
-        // Every use of a break-glass account is its own incident: never fold one into another.
-        enabled: false,
-        reopenClosedIncident: false,
-        lookbackDuration: 'PT5H',
-        matchingMethod: 'AllEntities',
-        groupByEntities: [],
-        groupByAlertDetails: [],
-        groupByCustomDetails: [],
+        enabled: grouping.enabled,
+        reopenClosedIncident: grouping.reopenClosedIncident,
+        lookbackDuration: isoDuration(grouping.lookbackDuration),
+        matchingMethod: grouping.matchingMethod,
+        groupByEntities: grouping.groupByEntities as EntityMappingType[],
+        groupByAlertDetails: grouping.groupByAlertDetails,
+        groupByCustomDetails: grouping.groupByCustomDetails,
       },
     },
-    eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
+    eventGroupingSettings: { aggregationKind: aggregationKind(t) },
     ...(t.alertDetailsOverride ? { alertDetailsOverride: { ...t.alertDetailsOverride } } : {}),
     customDetails: { ...(t.customDetails ?? {}) },
     entityMappings: t.entityMappings.map((m) => ({
