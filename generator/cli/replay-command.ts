@@ -8,6 +8,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { colorsFor, type Colors } from '../report/text-report.js';
 import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec, recordsFromText } from '../rule-tests/event-records.js';
+import { attachIngestionTimes } from '../rule-tests/ingestion-time.js';
 import { replayHistory, type HistoryResult } from '../rule-tests/replay-history.js';
 import { replayRules, type ReplayResult } from '../rule-tests/replay.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
@@ -42,7 +43,9 @@ export async function runReplay(args: { format: string; events: string[]; now?: 
       throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     });
     try {
-      parts.push({ table: spec.table, rows: eventsTable(recordsFromText(text, spec.file), spec.table, LOG_ANALYTICS_TABLES, spec.file) });
+      const rows = eventsTable(recordsFromText(text, spec.file), spec.table, LOG_ANALYTICS_TABLES, spec.file);
+      attachIngestionTimes(rows, spec.file);
+      parts.push({ table: spec.table, rows });
     } catch (error) {
       if (!(error instanceof InputRowError)) throw error;
       io.stderr.write(`breakglass: ${error.message}\nNothing was replayed: fix the records and run again.\n`);

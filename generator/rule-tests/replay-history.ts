@@ -1,11 +1,11 @@
 import { compileQuery, type CompiledQuery } from '../evaluate/evaluate-query.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
-import type { Manifest } from '../manifest/types.js';
-import { durationMinutes } from '../render/durations.js';
+import type { Manifest, RuleKind } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { fires } from './expectation.js';
 import { resultRows, type ResultRows } from './rule-cases.js';
+import { runSchedule } from './run-schedule.js';
 import { TimeIndex } from './time-index.js';
 import { watchlistTables } from './watchlist-tables.js';
 
@@ -17,10 +17,14 @@ export interface HistoryAlert {
 
 export interface RuleHistory {
   ruleId: string;
+  kind: RuleKind;
   frequencyMs: number;
   periodMs: number;
+  /** What the look-back is measured on: ingestion time (NRT) or TimeGenerated (scheduled). */
+  by: 'ingestion' | 'generated';
   /** Scheduled runs replayed. */
   runs: number;
+  /** Runs whose result fired (each one may raise several alerts: see alert-model.ts). */
   alerts: HistoryAlert[];
   /** The rule could not be evaluated (never counted as silent). */
   error?: string;
@@ -33,15 +37,18 @@ export interface HistoryResult {
   rules: RuleHistory[];
 }
 
-/** No replay runs more than this many times per rule: 1-minute runs over a year and a bit. */
-export const MAX_RUNS = 600_000;
+/** No replay runs more than this many times per rule: 1-minute (NRT) runs over almost four years. */
+export const MAX_RUNS = 2_000_000;
 
 /**
- * Replays the records as time passing: every enabled rule runs on its own schedule, every
- * queryFrequency from the oldest record until `until` (default: the newest record), each run
- * reading the records of (run - queryPeriod, run]. Runs fall on multiples of the frequency since
- * the epoch (:00, :05, ... for 5 minutes), so results do not depend on when a replay starts.
- * Every run counts, empty windows too: a rule may fire on the absence of records. Pure.
+ * Replays the records as time passing: every enabled rule runs on its own schedule (run-schedule.ts:
+ * NRT every minute over what was ingested in it, scheduled every queryFrequency over its
+ * queryPeriod), from the oldest record until `until` (default: the newest record or ingestion).
+ * Runs fall on multiples of their period since the epoch (:00, :05, ... for 5 minutes), so results
+ * do not depend on when a replay starts. Every run counts, empty windows too: a rule may fire on the
+ * absence of records. A run whose window holds no record gives what the first such run gave (its
+ * rows come from no record, so nothing in them changes), unless that fired: then each is evaluated,
+ * since a rule that fires on silence may well say when. Pure.
  */
 export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest, events: ReadonlyMap<string, Table>, globals: Kusto.Language.GlobalState, until?: number): HistoryResult {
   const index = new TimeIndex(events);
@@ -52,21 +59,27 @@ export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest
   const histories = rules
     .filter((rule) => rule.enabled)
     .map((rule): RuleHistory => {
-      const frequencyMs = durationMinutes(rule.queryFrequency) * 60_000;
-      const periodMs = durationMinutes(rule.queryPeriod) * 60_000;
-      const history: RuleHistory = { ruleId: rule.id, frequencyMs, periodMs, runs: 0, alerts: [] };
-      const first = Math.ceil(start / frequencyMs) * frequencyMs;
-      const last = Math.ceil(end / frequencyMs) * frequencyMs;
-      if ((last - first) / frequencyMs + 1 > MAX_RUNS) {
-        return { ...history, error: `${rule.id}: the records span ${Math.round((end - start) / 86_400_000)} days, more than ${MAX_RUNS} runs every ${rule.queryFrequency}; replay a shorter export` };
+      const schedule = runSchedule(rule);
+      const every = schedule.everyMs;
+      const history: RuleHistory = { ruleId: rule.id, kind: schedule.kind, frequencyMs: every, periodMs: schedule.lookBackMs, by: schedule.by, runs: 0, alerts: [] };
+      const first = Math.ceil(start / every) * every;
+      const last = Math.ceil(end / every) * every;
+      if ((last - first) / every + 1 > MAX_RUNS) {
+        return { ...history, error: `${rule.id}: the records span ${Math.round((end - start) / 86_400_000)} days, more than ${MAX_RUNS} runs every ${every / 60_000} minutes; replay a shorter export` };
       }
       let query: CompiledQuery;
+      let emptyFires: boolean | undefined;
       try {
         query = compileQuery(rule.query.text, globals);
-        for (let at = first; at <= last; at += frequencyMs) {
+        for (let at = first; at <= last; at += every) {
           history.runs++;
-          const table = query.run({ tables: index.window(at - periodMs, at), watchlists, now: at });
-          if (fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold)) history.alerts.push({ at, result: resultRows(table) });
+          const tables = index.runWindow(schedule, at);
+          const empty = [...tables.values()].every((t) => t.rows.length === 0);
+          if (empty && emptyFires === false) continue;
+          const table = query.run({ tables, watchlists, now: at });
+          const fired = fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold);
+          if (empty) emptyFires ??= fired;
+          if (fired) history.alerts.push({ at, result: resultRows(table) });
         }
       } catch (error) {
         if (error instanceof EvaluationError) return { ...history, error: `${rule.id}: ${error.message}` };

@@ -2,10 +2,10 @@ import { compileQuery } from '../evaluate/evaluate-query.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import type { Manifest } from '../manifest/types.js';
-import { durationMinutes } from '../render/durations.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { fires } from './expectation.js';
-import { lookBack, newestTime } from './look-back.js';
+import { runSchedule } from './run-schedule.js';
+import { TimeIndex } from './time-index.js';
 import { resultRows, type ResultRows } from './rule-cases.js';
 import { watchlistTables } from './watchlist-tables.js';
 
@@ -26,17 +26,19 @@ export interface ReplayResult {
 }
 
 /**
- * Runs every enabled rule once, as of `now` (default: the newest record), over exported records:
- * each rule reads the records of its own look-back window, as it would have when they were fresh.
- * Pure.
+ * Runs every enabled rule once, as of `now` (default: the newest record or ingestion), over
+ * exported records: each rule reads the window its run at that moment would read (run-schedule.ts:
+ * what was ingested in the last minute for NRT, the look-back for scheduled), as it would have when
+ * the records were fresh. Pure.
  */
 export function replayRules(rules: readonly RenderedRule[], manifest: Manifest, events: ReadonlyMap<string, Table>, globals: Kusto.Language.GlobalState, now?: number): ReplayResult {
-  const clock = now ?? newestTime(events) ?? 0;
+  const index = new TimeIndex(events);
+  const clock = now ?? index.span()?.newest ?? 0;
   const watchlists = watchlistTables(manifest);
   const replays = rules
     .filter((rule) => rule.enabled)
     .map((rule): RuleReplay => {
-      const tables = lookBack(events, clock, durationMinutes(rule.queryPeriod) * 60_000);
+      const tables = index.runWindow(runSchedule(rule), clock);
       const recordsInWindow = [...tables.values()].reduce((n, t) => n + t.rows.length, 0);
       try {
         const table = compileQuery(rule.query.text, globals).run({ tables, watchlists, now: clock });
