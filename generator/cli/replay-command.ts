@@ -9,7 +9,9 @@ import type { RenderedRule } from '../render/sentinel-rule.js';
 import { colorsFor, type Colors } from '../report/text-report.js';
 import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec, recordsFromText } from '../rule-tests/event-records.js';
 import { attachIngestionTimes } from '../rule-tests/ingestion-time.js';
+import { modelHistory } from '../rule-tests/history-model.js';
 import { replayHistory, type HistoryResult } from '../rule-tests/replay-history.js';
+import { historyModelJson, historyModelText } from '../report/incident-report.js';
 import { replayRules, type ReplayResult } from '../rule-tests/replay.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
 import { UsageError } from './usage-error.js';
@@ -55,8 +57,9 @@ export async function runReplay(args: { format: string; events: string[]; now?: 
   const events = mergeTables(parts);
   if (args.history) {
     const history = replayHistory(rules, manifest, events, globals, now);
-    if (args.format === 'json') io.stdout.write(`${JSON.stringify(historyJson(history, events), null, 2)}\n`);
-    else io.stdout.write(`${historyText(history, events, colorsFor(io.stdout))}\n`);
+    const model = modelHistory(rules, manifest, history, events);
+    if (args.format === 'json') io.stdout.write(`${JSON.stringify({ ...(historyJson(history, events) as object), ...(historyModelJson(model, manifest) as object) }, null, 2)}\n`);
+    else io.stdout.write(`${historyText(history, events, colorsFor(io.stdout))}\n${historyModelText(model, rules, colorsFor(io.stdout))}\n`);
     return history.rules.some((r) => r.error !== undefined) ? 1 : 0;
   }
   const replay = replayRules(rules, manifest, events, globals, now);

@@ -1,4 +1,4 @@
-import { compileQuery, type CompiledQuery } from '../evaluate/evaluate-query.js';
+import { compileQuery } from '../evaluate/evaluate-query.js';
 import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import type { Manifest, RuleKind } from '../manifest/types.js';
@@ -37,6 +37,16 @@ export interface HistoryResult {
   rules: RuleHistory[];
 }
 
+/** The first run in [first, last] that is not in the ascending list `taken`, if any. */
+function firstGap(taken: readonly number[], first: number, last: number, every: number): number | undefined {
+  let at = first;
+  for (const run of taken) {
+    if (run > at) break;
+    if (run === at) at += every;
+  }
+  return at <= last ? at : undefined;
+}
+
 /** No replay runs more than this many times per rule: 1-minute (NRT) runs over almost four years. */
 export const MAX_RUNS = 2_000_000;
 
@@ -67,20 +77,19 @@ export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest
       if ((last - first) / every + 1 > MAX_RUNS) {
         return { ...history, error: `${rule.id}: the records span ${Math.round((end - start) / 86_400_000)} days, more than ${MAX_RUNS} runs every ${every / 60_000} minutes; replay a shorter export` };
       }
-      let query: CompiledQuery;
-      let emptyFires: boolean | undefined;
       try {
-        query = compileQuery(rule.query.text, globals);
-        for (let at = first; at <= last; at += every) {
-          history.runs++;
-          const tables = index.runWindow(schedule, at);
-          const empty = [...tables.values()].every((t) => t.rows.length === 0);
-          if (empty && emptyFires === false) continue;
-          const table = query.run({ tables, watchlists, now: at });
-          const fired = fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold);
-          if (empty) emptyFires ??= fired;
-          if (fired) history.alerts.push({ at, result: resultRows(table) });
-        }
+        const query = compileQuery(rule.query.text, globals);
+        const evaluate = (at: number) => {
+          const table = query.run({ tables: index.runWindow(schedule, at), watchlists, now: at });
+          if (fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold)) history.alerts.push({ at, result: resultRows(table) });
+        };
+        history.runs = (last - first) / every + 1;
+        const withRecords = index.runsWithRecords(schedule, first, last);
+        // An empty run: what the first one gives, unless it fires (then every one is evaluated, in order).
+        const firstEmpty = firstGap(withRecords, first, last, every);
+        const emptyFires = firstEmpty !== undefined && fires(query.run({ tables: index.runWindow(schedule, firstEmpty), watchlists, now: firstEmpty }).rows.length, rule.template.triggerOperator, rule.template.triggerThreshold);
+        if (emptyFires) for (let at = first; at <= last; at += every) evaluate(at);
+        else for (const at of withRecords) evaluate(at);
       } catch (error) {
         if (error instanceof EvaluationError) return { ...history, error: `${rule.id}: ${error.message}` };
         throw error;

@@ -45,11 +45,6 @@ export class TimeIndex {
     }
   }
 
-  /** The rows with TimeGenerated in (from, to], per table. */
-  window(from: number, to: number): Map<string, Table> {
-    return this.map((table) => table.generated.rows.slice(firstAbove(table.generated.times, from), firstAbove(table.generated.times, to)));
-  }
-
   /** What a run at `at` reads (see RunSchedule): by ingestion time, or by TimeGenerated among the records ingested by then. */
   runWindow(schedule: RunSchedule, at: number): Map<string, Table> {
     const from = at - schedule.lookBackMs;
@@ -60,6 +55,31 @@ export class TimeIndex {
       const rows = table.generated.rows.slice(firstAbove(table.generated.times, from), firstAbove(table.generated.times, at));
       return rows.every((row) => (ingestedAt(row) ?? at) <= at) ? rows : rows.filter((row) => (ingestedAt(row) ?? at) <= at);
     });
+  }
+
+  /**
+   * The runs in [first, last] (multiples of the schedule's period) whose window holds a record,
+   * ascending: found from the records, so that a long replay need not visit its empty runs.
+   */
+  runsWithRecords(schedule: RunSchedule, first: number, last: number): number[] {
+    const every = schedule.everyMs;
+    const runs = new Set<number>();
+    const add = (at: number) => {
+      if (at >= first && at <= last) runs.add(at);
+    };
+    for (const { generated } of this.tables.values()) {
+      generated.rows.forEach((row, i) => {
+        const made = generated.times[i]!;
+        const ingested = ingestedAt(row) ?? made;
+        if (schedule.by === 'ingestion') {
+          add(Math.ceil(ingested / every) * every);
+          return;
+        }
+        // In the window (T - lookBack, T] of every run T >= TimeGenerated, once it is ingested.
+        for (let at = Math.ceil(Math.max(made, ingested) / every) * every; at < made + schedule.lookBackMs; at += every) add(at);
+      });
+    }
+    return [...runs].sort((a, b) => a - b);
   }
 
   /** Oldest and newest time over all tables, TimeGenerated and ingestion alike; undefined when no row has one. */
