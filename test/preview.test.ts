@@ -22,7 +22,7 @@ describe('preview page, as text', () => {
   it('is written for the example, summarised on stdout, and byte-identical on a second run', async () => {
     const first = await preview(EXAMPLE_MANIFEST);
     expect(first.code, first.stdout).toBe(0);
-    expect(first.stdout).toMatch(/^wrote .*preview\/index\.html: 5 workbook queries over \d+ test rows and \d+ incidents they raise, 9 rules, 102 case runs \(all passed or skipped\)$/m);
+    expect(first.stdout).toMatch(/^wrote .*preview\/index\.html: 5 workbook queries over \d+ test rows and \d+ incidents they raise, 13 rules, \d+ case runs \(all passed or skipped\)$/m);
     const second = await preview(EXAMPLE_MANIFEST);
     expect(second.html).toBe(first.html);
     // Self-contained: no script, no external reference.
@@ -114,13 +114,13 @@ describe('preview page, in headless Chromium', () => {
     expect(await tab.title()).toBe('Break-glass preview: Break-glass accounts');
     expect(await tab.locator('h2').allTextContents()).toEqual(['Workbook: Break-glass accounts', 'Analytics rules']);
     expect(await tab.locator('section.wb-query h3').count()).toBe(5);
-    // The last sign-in table: one account signed in within the test rows, the other overdue.
+    // The last test table: one account signed in interactively within the test rows, the other never: it comes first, flagged.
     const lastSignIn = tab.locator('#wb-last-signin tbody tr');
     expect(await lastSignIn.count()).toBe(2);
-    expect(await tab.locator('#wb-last-signin td.overdue').allTextContents()).toEqual(['Test overdue']);
+    expect(await tab.locator('#wb-last-signin td.overdue').allTextContents()).toEqual(['Never tested']);
     expect(await tab.locator('#wb-audit-changes tbody tr').count()).toBeGreaterThan(5);
     expect(await tab.locator('#wb-incidents tbody tr').count()).toBeGreaterThan(5);
-    expect(await tab.locator('section.rule').count()).toBe(9);
+    expect(await tab.locator('section.rule').count()).toBe(13);
     expect(await tab.locator('section.rule .badge.failed').count()).toBe(0);
     // Collapsed query text opens on a click.
     const details = tab.locator('#rule-signin-success details');

@@ -23,21 +23,21 @@ describe('push against the Resource Manager emulator', () => {
     const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--detailed-exitcode']);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain('prod: 14 to create, 0 to update, 0 to delete, 0 unchanged');
+    expect(plan.stdout).toContain('prod: 18 to create, 0 to update, 0 to delete, 0 unchanged');
     expect(emulator.writes()).toEqual([]);
 
     const push = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes']);
     expect(push.stderr).toBe('');
     expect(push.code).toBe(0);
-    expect(push.stdout).toMatch(/prod\s+14\s+0\s+0\s+0\s+0\s+0/);
-    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(9);
+    expect(push.stdout).toMatch(/prod\s+18\s+0\s+0\s+0\s+0\s+0/);
+    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(13);
     expect(emulator.under(`${WS}/watchlists/BreakGlassAccounts/watchlistItems/`)).toHaveLength(2);
     expect(emulator.under(`${WS}/automationRules/`)).toHaveLength(1);
 
     const writes = emulator.writes().length;
     const again = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('prod: 0 to create, 0 to update, 0 to delete, 14 unchanged');
+    expect(again.stdout).toContain('prod: 0 to create, 0 to update, 0 to delete, 18 unchanged');
     expect(again.stdout).toContain('nothing to change');
     expect(emulator.writes().length).toBe(writes);
   });
@@ -169,7 +169,7 @@ describe('many workspaces', () => {
     expect(push.code).toBe(0);
     const report = JSON.parse(push.stdout) as { workspaces: { workspace: string; results: { outcome: string }[] }[] };
     expect(report.workspaces).toHaveLength(100);
-    for (const w of report.workspaces) expect(w.results.filter((r) => r.outcome === 'ok')).toHaveLength(14);
+    for (const w of report.workspaces) expect(w.results.filter((r) => r.outcome === 'ok')).toHaveLength(18);
     // 4 workspaces at once, each with at most 4 writes at once.
     expect(emulator.maxInFlight).toBeLessThanOrEqual(16);
     expect(emulator.maxInFlight).toBeGreaterThan(4);

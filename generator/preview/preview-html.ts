@@ -5,6 +5,7 @@
  */
 import { formatDateTime, KDateTime } from '../evaluate/values.js';
 import type { CaseResult, ResultRows } from '../rule-tests/rule-cases.js';
+import { FLAGGED_STATUSES } from '../workbook/workbook-template.js';
 import type { PreviewData, PreviewRule, PreviewSection } from './preview-data.js';
 
 /** Rows a result table shows; the rest are counted. */
@@ -55,7 +56,7 @@ function resultTable(result: ResultRows, statusColumn?: string): string {
   const rows = result.rows.slice(0, MAX_ROWS).map((row) => {
     const cells = result.columns.map((c) => {
       const value = row[c];
-      const flagged = c === statusColumn && value === 'Test overdue';
+      const flagged = c === statusColumn && (FLAGGED_STATUSES as readonly unknown[]).includes(value);
       return `<td${flagged ? ' class="overdue"' : c === statusColumn ? ' class="ok"' : ''}>${cell(value)}</td>`;
     });
     return `<tr>${cells.join('')}</tr>`;

@@ -84,7 +84,9 @@ export function replayHistory(rules: readonly RenderedRule[], manifest: Manifest
           if (fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold)) history.alerts.push({ at, result: resultRows(table) });
         };
         history.runs = (last - first) / every + 1;
-        const withRecords = index.runsWithRecords(schedule, first, last);
+        // The tables the rule declares it reads (requiredDataConnectors): records of others never change its result.
+        const declared = rule.template.requiredDataConnectors.flatMap((c) => c.dataTypes);
+        const withRecords = index.runsWithRecords(schedule, first, last, declared.length > 0 ? new Set(declared) : undefined);
         // An empty run: what the first one gives, unless it fires (then every one is evaluated, in order).
         const firstEmpty = firstGap(withRecords, first, last, every);
         const emptyFires = firstEmpty !== undefined && fires(query.run({ tables: index.runWindow(schedule, firstEmpty), watchlists, now: firstEmpty }).rows.length, rule.template.triggerOperator, rule.template.triggerThreshold);

@@ -58,16 +58,18 @@ export class TimeIndex {
   }
 
   /**
-   * The runs in [first, last] (multiples of the schedule's period) whose window holds a record,
-   * ascending: found from the records, so that a long replay need not visit its empty runs.
+   * The runs in [first, last] (multiples of the schedule's period) whose window holds a record of
+   * `tables` (default: any), ascending: found from the records, so that a long replay need not
+   * visit its empty runs.
    */
-  runsWithRecords(schedule: RunSchedule, first: number, last: number): number[] {
+  runsWithRecords(schedule: RunSchedule, first: number, last: number, tables?: ReadonlySet<string>): number[] {
     const every = schedule.everyMs;
     const runs = new Set<number>();
     const add = (at: number) => {
       if (at >= first && at <= last) runs.add(at);
     };
-    for (const { generated } of this.tables.values()) {
+    for (const [name, { generated }] of this.tables) {
+      if (tables && !tables.has(name)) continue;
       generated.rows.forEach((row, i) => {
         const made = generated.times[i]!;
         const ingested = ingestedAt(row) ?? made;
