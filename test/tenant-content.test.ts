@@ -131,10 +131,15 @@ describe('watchlist, diagnostic settings, Azure Monitor, SSPR', () => {
     }
   });
 
-  it('writes the SSPR dynamic membership rule with every UPN quoted', () => {
+  it('writes the SSPR dynamic membership rule with every UPN quoted, under a header that says what it does not do', () => {
     const result = content.build();
-    const rule = result.files.find((f) => f.path === 'entra/sspr-exclusion-rule.txt')!.content;
-    expect(rule).toBe('(user.userType -eq "Member") and (user.userPrincipalName -notIn ["bg-emergency-01@contoso.onmicrosoft.com","bg-emergency-02@contoso.onmicrosoft.com"])\n');
+    const file = result.files.find((f) => f.path === 'entra/sspr-exclusion-rule.txt')!.content;
+    const lines = file.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('(user.userType -eq "Member") and (user.userPrincipalName -notIn ["bg-emergency-01@contoso.onmicrosoft.com","bg-emergency-02@contoso.onmicrosoft.com"])');
+    expect(lines.slice(0, -1).every((l) => l.startsWith('#'))).toBe(true);
+    expect(file).toContain("What it does NOT do: keep an administrator out of SSPR.");
+    expect(file).toContain('Update-MgPolicyAuthorizationPolicy -AllowedToUseSspr:$false');
+    expect(file).toContain('admin-sspr-enabled');
   });
 
   it('quotes any UPN so that the rule reads back the same values, or refuses it (property)', () => {
