@@ -13,6 +13,7 @@ import type { RenderedRules } from './render-rules.js';
 import type { RenderedRule } from './sentinel-rule.js';
 import { sentinelYamlRule } from './sentinel-yaml.js';
 import { ssprExclusionFile } from './sspr-exclusion-rule.js';
+import { watchersTemplate } from './watcher-alerts.js';
 import { watchlistTemplate } from './watchlist-resource.js';
 import { watchlistCsv } from './watchlist-csv.js';
 
@@ -48,6 +49,7 @@ export function outputFiles(input: OutputInput): OutputFile[] {
     { path: 'arm/watchlist.json', content: armTemplateText(watchlistTemplate(manifest)) },
     { path: 'arm/diagnostic-settings.json', content: armTemplateText(diagnosticSettingsTemplate(manifest)) },
     { path: 'azure-monitor/alerts.json', content: armTemplateText(azureMonitorTemplate(manifest, input.inlineRules)) },
+    { path: 'azure-monitor/watchers.json', content: armTemplateText(watchersTemplate(manifest, rendered.rules)) },
     { path: 'entra/sspr-exclusion-rule.txt', content: ssprExclusionFile(input.ssprRule) },
     { path: `watchlist/${queryContext(manifest).watchlist.alias}.csv`, content: watchlistCsv(manifest) },
   );
