@@ -22,6 +22,7 @@ const BG2 = { id: '2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45', upn: 'bg-emergency-02@
 
 interface ModelJson {
   notificationsPerUse: number | null;
+  totals: Record<string, { alerts: number; incidents: number; notifications: number }>;
   accounts: { account: string; uses: number; alerts: number; incidents: number; notifications: number }[];
   incidents: { number: number; rule: string; created: string; title: string; accounts: string[]; alerts: { at: string }[]; notifications: string[] }[];
   rules: Record<string, { runs: number; alerts: { at: string; rows: Record<string, unknown>[] }[] }>;
@@ -54,6 +55,8 @@ describe('replay --history over the real records: one notification per use of an
   it('gives each use of an account (its sign-ins, its changes) one incident and one notification', async () => {
     const result = await history(['--manifest', REAL_USERS, '--events', `SigninLogs=${SIGNINS}`, '--events', `AuditLogs=${AUDIT}`]);
     expect(result.notificationsPerUse).toBe(1);
+    expect(result.totals['signin-success']).toEqual({ alerts: 5, incidents: 2, notifications: 2 });
+    expect(result.totals['signin-failure']).toEqual({ alerts: 0, incidents: 0, notifications: 0 });
     expect(result.accounts).toEqual([
       // demo@seccxp.ninja: 11 successful sign-ins from 15:21 to 15:26 (two NRT runs of the use rule).
       { account: 'demo@seccxp.ninja', objectId: '0872937f-1d3c-4426-9d4d-8a1f1cd23a4b', uses: 1, alerts: 2, incidents: 1, notifications: 1 },

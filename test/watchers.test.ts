@@ -186,3 +186,14 @@ describe('watch the watchers: out/azure-monitor/watchers.json', () => {
     expect(diagnostics.properties).toEqual({ workspaceId: "[parameters('workspaceResourceId')]", logs: [{ category: 'WorkflowRuntime', enabled: true }] });
   });
 });
+
+describe('watch the watchers: documentation', () => {
+  it('the README lists every watcher alert and the tables it needs', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const missing = alerts.filter((a) => {
+      const line = readme.split('\n').find((l) => l.startsWith(`| \`${a.id}\``));
+      return !line || a.tables.some((t) => !line.includes(t));
+    });
+    expect(missing.map((a) => a.id)).toEqual([]);
+  });
+});

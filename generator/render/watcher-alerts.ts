@@ -9,9 +9,9 @@ import { queryContext } from './query-context.js';
 import type { RenderedRule } from './sentinel-rule.js';
 
 /**
- * How long a table may stay silent before someone is told. Entra ID delivers 99% of its sign-in and
- * audit records within 5 minutes (Microsoft's reporting latency figures), Log Analytics adds a few
- * more; silence far beyond that means the feed is broken: the tenant's diagnostic setting removed
+ * How long a table may stay silent before someone is told. Entra ID delivers 95% of its sign-in and
+ * audit records within 2 minutes and 99% within 5 (Microsoft's reporting latencies,
+ * MicrosoftDocs/azure-docs reference-reports-latencies.md), Log Analytics adds a few more; silence far beyond that means the feed is broken: the tenant's diagnostic setting removed
  * or redirected (the first move of someone who wants to use a break-glass account unseen), or an
  * outage. Sign-ins: any tenant with users and devices signs in or refreshes tokens every few minutes,
  * day and night (mail and chat clients keep refreshing), so two silent hours are no quiet night.

@@ -20,6 +20,7 @@ export function historyModelJson(model: HistoryModel, manifest: Manifest): unkno
   const perUse = notificationsPerUse(model);
   return {
     notificationsPerUse: perUse === undefined ? null : Number(perUse.toFixed(3)),
+    totals: Object.fromEntries(model.rules.map((r) => [r.ruleId, { alerts: r.alerts, incidents: r.incidents, notifications: r.notifications }])),
     accounts: model.accounts.map((a) => ({ account: accountLabel(a), objectId: a.objectId ?? null, uses: a.uses, alerts: a.alerts, incidents: a.incidents, notifications: a.notifications })),
     uses: model.uses.map((u) => ({ account: manifest.accounts.find((a) => a.objectId.toLowerCase() === u.objectId)?.userPrincipalName ?? u.objectId, from: time(u.start), until: time(u.end), records: u.records })),
     incidents: model.incidents.map((incident) => ({
