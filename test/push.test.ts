@@ -100,7 +100,7 @@ describe('drift, prune and ownership', () => {
 describe('faults', () => {
   it('waits for Retry-After on 429 and retries dropped connections, within one run', async () => {
     await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes']);
-    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account signed in'))!;
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
     emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
     emulator.faults = [
       { method: 'PUT', path: /alertrules\//, fault: { kind: '429', retryAfterSeconds: 1 }, times: 1 },
