@@ -6,12 +6,11 @@ import { INGESTION_TIME, type Table } from '../generator/evaluate/table.js';
 import { KDateTime } from '../generator/evaluate/values.js';
 import { parseManifest } from '../generator/manifest/parse-manifest.js';
 import type { Manifest } from '../generator/manifest/types.js';
-import { automationRuleGuid } from '../generator/render/automation-rule.js';
 import { DEFAULT_ACTION_GROUP_NAME } from '../generator/render/azure-monitor-alerts.js';
 import { kqlLiteral } from '../generator/render/kql-literal.js';
 import { renderRulesWith } from '../generator/render/render-rules.js';
 import type { RenderedRule } from '../generator/render/sentinel-rule.js';
-import { watcherAlerts, watchersTemplate, type WatcherAlert } from '../generator/render/watcher-alerts.js';
+import { notificationAutomationRuleIds, watcherAlerts, watchersTemplate, type WatcherAlert } from '../generator/render/watcher-alerts.js';
 import { resultRows } from '../generator/rule-tests/rule-cases.js';
 import { analyzeQuery } from '../generator/validate/analyze-query.js';
 import { LOG_ANALYTICS_TABLES } from '../generator/validate/kusto-schema.js';
@@ -72,7 +71,7 @@ describe('watch the watchers: the queries', () => {
     const edits = table('AzureActivity', [
       activity(2, 'MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE', `alertRules/${ruleId('signin-success')}`, 'it-admin@contoso.com'),
       activity(3, 'MICROSOFT.SECURITYINSIGHTS/WATCHLISTS/DELETE', 'watchlists/BreakGlassAccounts', 'it-admin@contoso.com'),
-      activity(4, 'MICROSOFT.SECURITYINSIGHTS/AUTOMATIONRULES/DELETE', `automationRules/${automationRuleGuid(manifest)}`, 'it-admin@contoso.com'),
+      activity(4, 'MICROSOFT.SECURITYINSIGHTS/AUTOMATIONRULES/DELETE', `automationRules/${notificationAutomationRuleIds(manifest)[0]!}`, 'it-admin@contoso.com'),
     ]);
     expect(evaluate('content-changed', [edits]).rows.map((r) => [r['What'], r['Caller']])).toEqual([
       ['analytics rule', 'it-admin@contoso.com'],
@@ -91,7 +90,7 @@ describe('watch the watchers: the queries', () => {
   });
 
   it('notifications-failing: a failed automation rule run or a failed playbook run fires; successes and other Logic Apps do not', () => {
-    const health = (status: string, automation = automationRuleGuid(manifest)) => ({
+    const health = (status: string, automation = notificationAutomationRuleIds(manifest)[0]!) => ({
       TimeGenerated: minutesAgo(5),
       OperationName: 'Automation rule run',
       SentinelResourceId: `${WS}/providers/Microsoft.SecurityInsights/automationRules/${automation}`,
@@ -131,7 +130,7 @@ describe('watch the watchers: the queries', () => {
     const ran = (n: number) => ({
       TimeGenerated: minutesAgo(19),
       OperationName: 'Automation rule run',
-      SentinelResourceId: `${WS}/providers/Microsoft.SecurityInsights/automationRules/${automationRuleGuid(manifest)}`,
+      SentinelResourceId: `${WS}/providers/Microsoft.SecurityInsights/automationRules/${notificationAutomationRuleIds(manifest)[0]!}`,
       Status: 'Success',
       ExtendedProperties: { IncidentNumber: String(n) },
     });

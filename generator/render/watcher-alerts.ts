@@ -48,11 +48,22 @@ export interface WatcherAlert {
   tables: string[];
 }
 
-/** The resource-id fragments of what push manages: our rules, the automation rule and the watchlist. */
+/**
+ * The automation rules that run the notification playbook (a list: one per trigger where there are
+ * several, and every query below reads it with `in`). Lower case, as the queries compare them.
+ */
+export function notificationAutomationRuleIds(manifest: Manifest): string[] {
+  return [automationRuleGuid(manifest).toLowerCase()];
+}
+
+/** An automation rule's id, from a resource id of it (SentinelResourceId, _ResourceId), in lower case. */
+const AUTOMATION_ID_OF = (column: string) => `extract(@"/automationrules/([0-9a-f-]+)$", 1, tolower(${column}))`;
+
+/** The resource-id fragments of what push manages: our rules, the automation rules and the watchlist. */
 function managedContent(manifest: Manifest, rules: readonly RenderedRule[]): string {
   return [
     `let RuleIds = ${kqlLiteral(rules.map((r) => r.guid))};`,
-    `let AutomationRuleId = ${kqlLiteral(automationRuleGuid(manifest))};`,
+    `let AutomationRuleIds = ${kqlLiteral(notificationAutomationRuleIds(manifest))};`,
     `let WatchlistAlias = ${kqlLiteral(queryContext(manifest).watchlist.alias.toLowerCase())};`,
   ].join('\n');
 }
@@ -78,7 +89,7 @@ export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]
           '| extend Resource = tolower(_ResourceId)',
           '| extend RuleId = extract(@"/alertrules/([0-9a-f-]+)$", 1, Resource), AutomationId = extract(@"/automationrules/([0-9a-f-]+)$", 1, Resource),',
           '    Watchlist = extract(@"/watchlists/([^/]+)", 1, Resource)',
-          '| where RuleId in (RuleIds) or AutomationId == AutomationRuleId or Watchlist == WatchlistAlias',
+          '| where RuleId in (RuleIds) or AutomationId in (AutomationRuleIds) or Watchlist == WatchlistAlias',
           '| where not(Caller in~ (PushCallers))',
           '| extend What = case(isnotempty(RuleId), "analytics rule", isnotempty(AutomationId), "automation rule", "watchlist")',
           '| project TimeGenerated, What, Operation = OperationNameValue, ResourceId = _ResourceId, Caller, CallerIpAddress, CorrelationId',
@@ -96,11 +107,11 @@ export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]
         'The automation rule that runs the notification playbook for incidents of the break-glass rules did not run cleanly (Sentinel health: Partial success or Failure), or the playbook itself (the Logic App) failed a run: people may not have been told of a use of a break-glass account. Open the incident list of the break-glass rules, tell the on-call by hand, and look at the failed run in the Logic App (authorization of its connections, the Communication Services resource, the recipients).',
       query: () =>
         [
-          `let AutomationRuleId = ${kqlLiteral(automationRuleGuid(manifest))};`,
+          `let AutomationRuleIds = ${kqlLiteral(notificationAutomationRuleIds(manifest))};`,
           `let Playbook = ${playbook};`,
           'let RuleRuns = SentinelHealth',
           '    | where ingestion_time() > ago(15m)',
-          '    | where OperationName == "Automation rule run" and tolower(SentinelResourceId) endswith AutomationRuleId and Status != "Success"',
+          `    | where OperationName == "Automation rule run" and ${AUTOMATION_ID_OF('SentinelResourceId')} in (AutomationRuleIds) and Status != "Success"`,
           '    | project TimeGenerated, What = "automation rule", Status, Detail = Description, Incident = tostring(ExtendedProperties.IncidentNumber);',
           'let PlaybookRuns = AzureDiagnostics',
           '    | where ingestion_time() > ago(15m)',
@@ -122,12 +133,12 @@ export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]
       query: () =>
         [
           `let RuleIds = ${kqlLiteral(rules.map((r) => r.guid))};`,
-          `let AutomationRuleId = ${kqlLiteral(automationRuleGuid(manifest))};`,
+          `let AutomationRuleIds = ${kqlLiteral(notificationAutomationRuleIds(manifest))};`,
           `let Grace = ${PLAYBOOK_GRACE_MINUTES}m;`,
           '// Quiet while the health log is off: an empty table is not proof of a missing run.',
           'let HealthOn = toscalar(SentinelHealth | where TimeGenerated > ago(1d) | count) > 0;',
           'let Notified = SentinelHealth',
-          '    | where OperationName == "Automation rule run" and tolower(SentinelResourceId) endswith AutomationRuleId',
+          `    | where OperationName == "Automation rule run" and ${AUTOMATION_ID_OF('SentinelResourceId')} in (AutomationRuleIds)`,
           '    | summarize by IncidentNumber = toint(ExtendedProperties.IncidentNumber);',
           'SecurityIncident',
           '| summarize arg_min(TimeGenerated, CreatedTime, Title, RelatedAnalyticRuleIds) by IncidentNumber',
