@@ -20,6 +20,7 @@ const FULL: DeepRequired<Manifest> = {
   validationIntervalDays: 90,
   accounts: [{ objectId: '34bbde15-5585-4333-a9d6-fd1b529ab024', userPrincipalName: 'bg-01@contoso.com', displayName: 'Emergency 01', kind: 'privileged-role', role: 'Privileged Role Administrator' }],
   exclusionGroup: { objectId: '8d0f2b6c-3e1a-4c7d-9b5e-6a2f1d8c4e73', displayName: 'CA-Exclusion' },
+  accountGroups: [{ objectId: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d', displayName: 'Role-GlobalAdmins-BreakGlass' }],
   notifications: {
     email: [{ address: 'soc@contoso.com', name: 'SOC' }],
     sms: [{ countryCode: '1', phoneNumber: '4255550100', name: 'On call' }],
@@ -34,6 +35,7 @@ const REQUIRED: Record<string, Record<string, true>> = {
   '': { idNamespace: true, accounts: true, exclusionGroup: true, notifications: true, workspaces: true } satisfies RequiredKeySet<Manifest>,
   'accounts[]': { objectId: true, userPrincipalName: true, kind: true } satisfies RequiredKeySet<ManifestAccount>,
   exclusionGroup: { objectId: true, displayName: true } satisfies RequiredKeySet<ExclusionGroup>,
+  'accountGroups[]': { objectId: true, displayName: true } satisfies RequiredKeySet<ExclusionGroup>,
   notifications: { email: true } satisfies RequiredKeySet<Notifications>,
   'notifications.email[]': { address: true } satisfies RequiredKeySet<EmailRecipient>,
   'notifications.sms[]': { countryCode: true, phoneNumber: true } satisfies RequiredKeySet<SmsRecipient>,

@@ -42,7 +42,7 @@ describe('preview page, as text', () => {
   it('is written for the example, summarised on stdout, and byte-identical on a second run', async () => {
     const first = await example();
     expect(first.code, first.stdout).toBe(0);
-    expect(first.stdout).toMatch(/^wrote .*preview\/index\.html: 7 workbook queries over \d+ test rows and \d+ incidents they raise, 9 rules, 102 case runs \(all passed or skipped\)$/m);
+    expect(first.stdout).toMatch(/^wrote .*preview\/index\.html: 7 workbook queries over \d+ test rows and \d+ incidents they raise, 13 rules, \d+ case runs \(all passed or skipped\)$/m);
     const second = await preview(EXAMPLE_MANIFEST);
     expect(second.html).toBe(first.html);
     // Self-contained: no script, no external reference.
@@ -181,10 +181,10 @@ describe('preview page, in headless Chromium', () => {
     // The last sign-in table: one account signed in within the test rows, the other overdue.
     const lastSignIn = tab.locator('#wb-last-signin tbody tr');
     expect(await lastSignIn.count()).toBe(2);
-    expect(await tab.locator('#wb-last-signin td.overdue').allTextContents()).toEqual(['Test overdue']);
+    expect(await tab.locator('#wb-last-signin td.overdue').allTextContents()).toEqual(['Never tested']);
     expect(await tab.locator('#wb-audit-changes tbody tr').count()).toBeGreaterThan(5);
     expect(await tab.locator('#wb-incidents tbody tr').count()).toBeGreaterThan(5);
-    expect(await tab.locator('section.rule').count()).toBe(9);
+    expect(await tab.locator('section.rule').count()).toBe(13);
     expect(await tab.locator('section.rule .badge.failed').count()).toBe(0);
     // Collapsed query text opens on a click.
     const details = tab.locator('#rule-signin-success details');

@@ -23,7 +23,7 @@ describe('signing in', () => {
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('signed in as application 0a1b2c3d-0000-4000-8000-00000000c11e (object id 5f0c9e1a-0000-4000-8000-0000000000aa), tenant 72f988bf-86f1-41af-91ab-2d7cd011db47');
-    expect(plan.stdout).toContain('prod: 15 to create');
+    expect(plan.stdout).toContain('prod: 19 to create');
   });
 
   it("keeps the service's reason when the client secret is refused, and reads no workspace", async () => {

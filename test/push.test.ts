@@ -21,8 +21,8 @@ import { EXAMPLE_MANIFEST, tempDir } from './helpers/harness.js';
 
 const SUB = '1f2e3d4c-5b6a-4789-8c0d-e1f2a3b4c5d6';
 const WS = `/subscriptions/${SUB}/resourceGroups/rg-sentinel-prod/providers/Microsoft.OperationalInsights/workspaces/law-sentinel-prod/providers/Microsoft.SecurityInsights`;
-/** Everything push manages in one workspace: 1 watchlist, 2 items, 9 rules, 1 deployment, 2 automation rules. */
-const RESOURCES = 15;
+/** Everything push manages in one workspace: 1 watchlist, 2 items, 13 rules, 1 deployment, 2 automation rules. */
+const RESOURCES = 19;
 
 let emulator: ArmEmulator;
 let content: Content;
@@ -58,7 +58,7 @@ describe('push against the Resource Manager emulator', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`prod\\s+${RESOURCES}\\s+0\\s+0\\s+0\\s+0\\s+0`));
-    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(9);
+    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(13);
     expect(emulator.under(`${WS}/watchlists/BreakGlassAccounts/watchlistItems/`)).toHaveLength(2);
     expect(emulator.under(`${WS}/automationRules/`)).toHaveLength(2);
     // Every write used the contract's API version and passed its checks (the emulator refuses otherwise).
@@ -91,7 +91,7 @@ describe('push against the Resource Manager emulator', () => {
     for (const rule of rules) {
       const ids = rule.triggeringLogic.conditions.find((c) => c.conditionType === 'Property')!.conditionProperties;
       expect(ids['propertyName']).toBe('IncidentRelatedAnalyticRuleIds');
-      expect(ids['propertyValues']).toHaveLength(9);
+      expect(ids['propertyValues']).toHaveLength(13);
       for (const id of ids['propertyValues'] as string[]) expect(id).toMatch(new RegExp(`^${WS}/alertRules/[0-9a-f-]{36}$`));
     }
   });
@@ -141,7 +141,7 @@ describe('drift and prune', () => {
     const rule = (displayName: string, description: string) => ({ kind: 'NRT', properties: { displayName, description, enabled: true, query: 'SigninLogs', severity: 'High', suppressionEnabled: false, suppressionDuration: 'PT5H' } });
     emulator.seed(retired, rule('Old break-glass rule', managedDescription('Retired.', namespace, 'old-rule', '0.9.0')));
     emulator.seed(legacy, rule('Older break-glass rule', 'Retired long ago.\n\nManaged by breakglass-sentinel (rule older-rule, version 0.1.0).'));
-    emulator.seed(portalCopy, rule('Copy of Break-glass account signed in', ours.properties.description!));
+    emulator.seed(portalCopy, rule('Copy of Break-glass account used', ours.properties.description!));
     emulator.seed(quoter, rule('SOC rule that quotes us', 'See also: Managed by breakglass-sentinel (rule signin-success, version 1.0.0).'));
     emulator.seed(handMade, rule('SOC hand-made rule', 'Made in the portal.'));
 
@@ -150,7 +150,7 @@ describe('drift and prune', () => {
     const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune']);
     expect(plan.stdout).toContain('- delete rule Old break-glass rule');
     expect(plan.stdout).toContain('- delete rule Older break-glass rule');
-    expect(plan.stdout).toMatch(/\? not ours rule Copy of Break-glass account signed in \(3c1b7a2e-0000-4000-8000-00000000c0b1\): carries the breakglass-sentinel marker/);
+    expect(plan.stdout).toMatch(/\? not ours rule Copy of Break-glass account used \(3c1b7a2e-0000-4000-8000-00000000c0b1\): carries the breakglass-sentinel marker/);
     expect(plan.stdout).toMatch(/\? not ours rule SOC rule that quotes us/);
     expect(plan.stdout).not.toContain('SOC hand-made rule');
     expect((await push(EXAMPLE_MANIFEST, '--prune')).code).toBe(0);
@@ -165,13 +165,13 @@ describe('drift and prune', () => {
     );
     expect((await push()).code).toBe(0);
     expect((await push(team)).code).toBe(0);
-    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(18);
+    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(26);
     const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune', '--detailed-exitcode']);
     expect(plan.code).toBe(0);
-    expect(plan.stdout.match(/\? not ours/g)).toHaveLength(9);
+    expect(plan.stdout.match(/\? not ours/g)).toHaveLength(13);
     expect((await push(EXAMPLE_MANIFEST, '--prune')).code).toBe(0);
     expect((await push(team, '--prune')).code).toBe(0);
-    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(18);
+    expect(emulator.under(`${WS}/alertRules/`)).toHaveLength(26);
     expect(emulator.under(`${WS}/automationRules/`)).toHaveLength(4);
     expect((await cli(['drift', '--manifest', team])).code).toBe(0);
   });
@@ -225,7 +225,7 @@ describe('drift and prune', () => {
 describe('faults', () => {
   it('waits for Retry-After on 429, says so, and retries a dropped connection on a read, within one run', async () => {
     await push();
-    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account signed in'))!;
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
     emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
     emulator.faults = [
       { method: 'PUT', path: /alertrules\//, fault: { kind: '429', retryAfterSeconds: 1 }, times: 1 },
@@ -252,7 +252,7 @@ describe('faults', () => {
 
   it('ends a wait at Ctrl-C, and reports the change as interrupted', async () => {
     await push();
-    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account signed in'))!;
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
     emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
     emulator.faults = [{ method: 'PUT', path: /alertrules\//, fault: { kind: '429', retryAfterSeconds: 60 }, times: 1 }];
     const controller = new AbortController();

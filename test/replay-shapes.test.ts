@@ -32,19 +32,25 @@ const schemaColumns = (table: string, rows: Record<string, unknown>[]) => {
   return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => names.has(k))));
 };
 
-interface ReplayJson {
+interface HistoryJson {
   records: Record<string, number>;
   shapes: Record<string, number>;
   leftOut?: Record<string, number>;
-  rules: Record<string, { fired: boolean; rows: Record<string, unknown>[] }>;
+  rules: Record<string, { alerts: { at: string; rows: Record<string, unknown>[] }[] }>;
 }
-async function replay(args: string[]): Promise<ReplayJson> {
-  const run = await runCli(['replay', '--manifest', USERS, ...args, '--format', 'json']);
+/** Every run of every rule over the whole export, as Sentinel would have run them (replay --history). */
+async function history(args: string[]): Promise<HistoryJson> {
+  const run = await runCli(['replay', '--manifest', USERS, ...args, '--history', '--format', 'json']);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as ReplayJson;
+  return JSON.parse(run.stdout) as HistoryJson;
 }
-const firing = (r: ReplayJson) => Object.entries(r.rules).filter(([, v]) => v.fired).map(([id, v]) => [id, v.rows.map((row) => row['AccountUPN'] ?? row['AccountObjectId'])]);
+/** The rules that raised alerts, each with the accounts (or initiators) its alert rows name. */
+const alerted = (r: HistoryJson) =>
+  Object.entries(r.rules)
+    .filter(([, v]) => v.alerts.length > 0)
+    .map(([id, v]) => [id, [...new Set(v.alerts.flatMap((a) => a.rows.map((row) => row['AccountUPN'] ?? row['InitiatedByName'] ?? row['AccountObjectId'])))]]);
+const alertRows = (r: HistoryJson, rule: string) => r.rules[rule]!.alerts.flatMap((a) => a.rows);
 
 describe('each record maps to the Log Analytics row the rules read (real records)', () => {
   it('a diagnostic-settings sign-in: its properties become columns, the record time TimeGenerated, the error code ResultType', async () => {
@@ -157,40 +163,55 @@ describe('the same real records in every export shape read back to the same rows
 
 describe('replay over each shape, on real records', () => {
   it('diagnostic-settings records given as one file: each goes to its table, other logs are left out and counted', async () => {
-    const result = await replay(['--events', file('panther_azure_signin.event-hub.json'), '--now', '2025-01-15T08:20:00Z']);
+    const result = await history(['--events', file('panther_azure_signin.event-hub.json')]);
     // Six audits carry their audit category (Policy, DirectoryManagement, ...) where the log category goes: still AuditLogs.
     expect(result.records).toEqual({ SigninLogs: 15, AuditLogs: 21, AADNonInteractiveUserSignInLogs: 3 });
     expect(result.leftOut).toEqual({ AADServicePrincipalSignInLogs: 8 });
-    expect(firing(result)).toEqual([['signin-failure', ['boromir@lotr.com']]]);
+    // Every account named is one of the manifest's: boromir's failures, denethor's and jane's uses.
+    expect(alerted(result)).toEqual([
+      ['signin-failure', ['boromir@lotr.com']],
+      ['signin-success', ['denethor@lotr.com', 'jane.doe@example.com']],
+    ]);
   });
 
   it('a storage account blob: the real successful sign-in of a named account fires', async () => {
-    const result = await replay(['--events', file('sekoia_azure-ad.storage-PT1H.jsonl'), '--now', '2023-08-16T15:35:00Z']);
+    const result = await history(['--events', file('sekoia_azure-ad.storage-PT1H.jsonl')]);
     expect(result.shapes).toEqual({ 'diagnostic-settings': 25 });
-    expect(firing(result)).toEqual([['signin-success', ['john.doe@example.org']]]);
+    expect(alerted(result)).toEqual([['signin-success', ['john.doe@example.org']]]);
   });
 
   it('Microsoft Graph and the Entra admin center audit CSV raise the same alerts', async () => {
-    const graph = await replay(['--events', file('sekoia_entraid-graphapi.graph-response.json'), '--now', '2025-11-12T14:05:00Z']);
-    const csv = await replay(['--events', `AuditLogs=${file('entra-admin-center.audit.csv')}`, '--now', '2025-11-12T14:05:00Z']);
-    expect(firing(graph)).toEqual([['exclusion-group-changed', Array(10).fill('00000000-0000-0000-0000-000000000000')]]);
-    expect(firing(csv)).toEqual(firing(graph));
-    expect(csv.rules['exclusion-group-changed']!.rows.map((r) => [r['OperationName'], r['MemberName']])).toEqual(graph.rules['exclusion-group-changed']!.rows.map((r) => [r['OperationName'], r['MemberName']]));
-    const initiated = await replay(['--events', file('sekoia_intake-formats_entraid-graphapi_tests.Graph.json'), '--now', '2018-01-09T21:22:00Z']);
-    expect(firing(initiated)).toEqual([['actions-by-account', ['test@test.test']]]);
+    const graph = await history(['--events', file('sekoia_entraid-graphapi.graph-response.json')]);
+    const csv = await history(['--events', `AuditLogs=${file('entra-admin-center.audit.csv')}`]);
+    const changes = (r: HistoryJson) => alertRows(r, 'exclusion-group-changed').map((row) => [row['InitiatedByName'], row['OperationList'], row['MemberList']]);
+    expect(alerted(graph)).toEqual([
+      ['exclusion-group-changed', ['testValue1']],
+      ['signin-success', ['test@test.test']],
+    ]);
+    expect(changes(graph).length).toBeGreaterThan(0);
+    // The download holds the Graph response's records first, then records of the other exports (denethor's among them).
+    expect(alerted(csv).find(([id]) => id === 'exclusion-group-changed')).toEqual(alerted(graph).find(([id]) => id === 'exclusion-group-changed'));
+    expect(changes(csv)).toEqual(changes(graph));
+    expect(alerted(csv).find(([id]) => id === 'signin-success')![1]).toEqual(expect.arrayContaining(['test@test.test']));
+    // The account itself changing the directory is a use of it.
+    const initiated = await history(['--events', file('sekoia_intake-formats_entraid-graphapi_tests.Graph.json')]);
+    expect(alerted(initiated)).toContainEqual(['signin-success', ['test@test.test']]);
   });
 
   it('the Entra admin center sign-in CSV: a real failed sign-in fires with its reason', async () => {
-    const result = await replay(['--events', `SigninLogs=${file('entra-admin-center.sign-ins.csv')}`, '--now', '2025-01-15T08:20:00Z']);
-    expect(firing(result)).toEqual([['signin-failure', ['boromir@lotr.com']]]);
-    expect(result.rules['signin-failure']!.rows[0]).toMatchObject({ ResultType: '50053', Country: 'RU', AppDisplayName: 'Microsoft Office' });
+    const result = await history(['--events', `SigninLogs=${file('entra-admin-center.sign-ins.csv')}`]);
+    expect(alerted(result)).toEqual([
+      ['signin-failure', ['boromir@lotr.com']],
+      ['signin-success', ['john.doe@example.org']],
+    ]);
+    expect(alertRows(result, 'signin-failure')[0]).toMatchObject({ AccountUPN: 'boromir@lotr.com', ResultCodeList: '50053', CountryList: 'RU', ApplicationList: 'Microsoft Office' });
   });
 
   it('the Log Analytics portal CSV replays like the rows it was exported from', async () => {
     const args = (events: string) => ['--manifest', join(FIXTURES, 'manifests', 'real-log-users.yaml'), '--events', events, '--now', '2020-05-20T15:26:30Z', '--format', 'json'];
     const fromCsv = await runCli(['replay', ...args(file('msticpy_aad_logons_SigninLogs.portal.csv'))]);
     const fromJson = await runCli(['replay', ...args(`SigninLogs=${file('msticpy_aad_logons_SigninLogs.LA.json')}`)]);
-    const rules = (out: string) => (JSON.parse(out) as ReplayJson).rules;
+    const rules = (out: string) => (JSON.parse(out) as { rules: Record<string, { fired: boolean; rows: unknown[] }> }).rules;
     expect(rules(fromCsv.stdout)).toEqual(rules(fromJson.stdout));
     expect(rules(fromCsv.stdout)['signin-success']!.fired).toBe(true);
   });

@@ -16,13 +16,17 @@ import { builtInCatalog, builtInPlaybook, builtInWorkbook, exampleManifestText, 
 const REQUIRED_RULES = [
   'signin-success',
   'signin-failure',
+  'signin-interrupted',
   'account-updated',
   'role-changed',
+  'group-membership-changed',
   'auth-methods-changed',
+  'auth-methods-policy-changed',
+  'admin-sspr-enabled',
   'exclusion-group-changed',
   'ca-exclusion-removed',
+  'ca-block-policy',
   'account-disabled-or-deleted',
-  'actions-by-account',
 ];
 
 interface ArmRuleJson {
@@ -101,6 +105,9 @@ describe('output shapes', () => {
       const p = resource!.properties;
       expect(p).toMatchObject({ displayName: rule.template.name, enabled: true, query: rule.query.text, suppressionEnabled: false });
       expect(p['incidentConfiguration']).toMatchObject({ createIncident: true });
+      // One use of an account is one incident: grouped by the Account entity for a day (ISO 8601 for the API).
+      expect(p['incidentConfiguration']).toMatchObject({ groupingConfiguration: { enabled: true, lookbackDuration: 'P1D', matchingMethod: 'Selected', groupByEntities: ['Account'] } });
+      expect(p['eventGroupingSettings']).toEqual({ aggregationKind: 'AlertPerResult' });
       if (rule.kind === 'nrt') {
         expect(p).not.toHaveProperty('queryFrequency');
         expect(p).not.toHaveProperty('triggerOperator');
@@ -113,13 +120,19 @@ describe('output shapes', () => {
 
   it('writes each rule in the Azure-Sentinel detection YAML format', () => {
     const result = buildExample(withScheduledRule());
-    expect(result.rendered!.rules.filter((r) => r.kind === 'scheduled')).toHaveLength(1);
+    expect(result.rendered!.rules.filter((r) => r.kind === 'scheduled').map((r) => r.id).sort()).toEqual(['account-updated', 'signin-interrupted']);
     const signin = result.files.find((f) => f.path === 'yaml/signin-success.yaml')!;
     const doc = parse(signin.content) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(
       expect.arrayContaining(['id', 'name', 'description', 'severity', 'requiredDataConnectors', 'tactics', 'relevantTechniques', 'query', 'entityMappings', 'version', 'kind']),
     );
     expect(doc['kind']).toBe('NRT');
+    // The grouping goes with the rule, in the repository's own words (lookbackDuration: 24h).
+    expect(doc['incidentConfiguration']).toEqual({
+      createIncident: true,
+      groupingConfiguration: { enabled: true, reopenClosedIncident: false, lookbackDuration: '24h', matchingMethod: 'Selected', groupByEntities: ['Account'], groupByAlertDetails: [], groupByCustomDetails: [] },
+    });
+    expect(doc['eventGroupingSettings']).toEqual({ aggregationKind: 'AlertPerResult' });
     for (const rule of result.rendered!.rules.filter((r) => r.kind === 'scheduled')) {
       const y = sentinelYamlRule(rule);
       expect(y).toMatchObject({ queryFrequency: rule.queryFrequency, queryPeriod: rule.queryPeriod, triggerOperator: 'gt', triggerThreshold: 0, kind: 'Scheduled' });
@@ -127,12 +140,12 @@ describe('output shapes', () => {
   });
 
   it('applies manifest overrides', () => {
-    const text = exampleText.replace('  signin-failure:\n    severity: High\n', '  signin-failure:\n    severity: Low\n    kind: scheduled\n    queryFrequency: 10m\n    queryPeriod: 1h\n  actions-by-account:\n    enabled: false\n');
+    const text = exampleText.replace('  signin-failure:\n    severity: High\n', '  signin-failure:\n    severity: Low\n    kind: scheduled\n    queryFrequency: 10m\n    queryPeriod: 1h\n  group-membership-changed:\n    enabled: false\n');
     const rules = buildExample(text).rendered!.rules;
     const failure = rules.find((r) => r.id === 'signin-failure')!;
     expect(failure).toMatchObject({ severity: 'Low', apiKind: 'Scheduled' });
     expect(failure.properties).toMatchObject({ queryFrequency: 'PT10M', queryPeriod: 'PT1H', severity: 'Low' });
-    expect(rules.find((r) => r.id === 'actions-by-account')!.properties.enabled).toBe(false);
+    expect(rules.find((r) => r.id === 'group-membership-changed')!.properties.enabled).toBe(false);
   });
 
   it('reports a bad schedule override at the manifest line that set it', () => {

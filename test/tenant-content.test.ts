@@ -145,7 +145,7 @@ describe('watchlist, diagnostic settings, Azure Monitor, SSPR', () => {
     expect(p.emailReceivers.map((r) => r.emailAddress)).toEqual(['soc@contoso.com', 'identity-team@contoso.com']);
     expect(p.smsReceivers.map((r) => r.phoneNumber)).toEqual(['4255550100']);
     const alerts = t.resources.filter((r) => r.type === 'Microsoft.Insights/scheduledQueryRules');
-    expect(alerts).toHaveLength(9);
+    expect(alerts).toHaveLength(content.build().rendered!.rules.length);
     for (const alert of alerts) {
       expect(alert.properties['severity']).toBe(0);
       const query = (alert.properties['criteria'] as { allOf: { query: string }[] }).allOf[0]!.query;
@@ -154,10 +154,15 @@ describe('watchlist, diagnostic settings, Azure Monitor, SSPR', () => {
     }
   });
 
-  it('writes the SSPR dynamic membership rule with every UPN quoted', () => {
+  it('writes the SSPR dynamic membership rule with every UPN quoted, under a header that says what it does not do', () => {
     const result = content.build();
-    const rule = result.files.find((f) => f.path === 'entra/sspr-exclusion-rule.txt')!.content;
-    expect(rule).toBe('(user.userType -eq "Member") and (user.userPrincipalName -notIn ["bg-emergency-01@contoso.onmicrosoft.com","bg-emergency-02@contoso.onmicrosoft.com"])\n');
+    const file = result.files.find((f) => f.path === 'entra/sspr-exclusion-rule.txt')!.content;
+    const lines = file.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('(user.userType -eq "Member") and (user.userPrincipalName -notIn ["bg-emergency-01@contoso.onmicrosoft.com","bg-emergency-02@contoso.onmicrosoft.com"])');
+    expect(lines.slice(0, -1).every((l) => l.startsWith('#'))).toBe(true);
+    expect(file).toContain("What it does NOT do: keep an administrator out of SSPR.");
+    expect(file).toContain('Update-MgPolicyAuthorizationPolicy -AllowedToUseSspr:$false');
+    expect(file).toContain('admin-sspr-enabled');
   });
 
   it('quotes any UPN so that the rule reads back the same values, or refuses it (property)', () => {
@@ -190,7 +195,7 @@ describe('azuredeploy.json', () => {
     const types = t.resources.map((r) => r.type);
     const watchlist = types.indexOf('Microsoft.OperationalInsights/workspaces/providers/Watchlists');
     const rules = t.resources.filter((r) => r.type.endsWith('/alertRules'));
-    expect(rules).toHaveLength(9);
+    expect(rules).toHaveLength(content.build().rendered!.rules.length);
     for (const rule of rules) {
       expect(types.indexOf(rule.type)).toBeGreaterThan(watchlist);
       expect(rule.dependsOn).toEqual(["[resourceId('Microsoft.OperationalInsights/workspaces/providers/Watchlists', parameters('workspace'), 'Microsoft.SecurityInsights', 'BreakGlassAccounts')]"]);

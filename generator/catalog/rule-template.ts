@@ -17,6 +17,20 @@ export interface DataConnector {
   dataTypes: string[];
 }
 
+/** How Sentinel folds a rule's alerts into incidents (its `groupingConfiguration`), as a rule file writes it. */
+export interface GroupingTemplate {
+  enabled?: boolean;
+  reopenClosedIncident?: boolean;
+  /** Sentinel YAML style duration (5h, 1d); rendered as ISO 8601. */
+  lookbackDuration?: string;
+  matchingMethod?: 'AllEntities' | 'AnyAlert' | 'Selected';
+  groupByEntities?: string[];
+  groupByAlertDetails?: ('DisplayName' | 'Severity')[];
+  groupByCustomDetails?: string[];
+}
+
+export type AggregationKind = 'SingleAlert' | 'AlertPerResult';
+
 /** One file of `analytics-rules/`, as written (the query still a Handlebars template). */
 export interface RuleTemplate {
   id: string;
@@ -40,6 +54,12 @@ export interface RuleTemplate {
   };
   /** Default true. Sentinel shows alerts without an incident nowhere in the Defender portal: validate warns (errors for our catalog). */
   createIncident?: boolean;
+  /** Incident grouping; unset fields take the catalog's defaults (generator/catalog/incident-grouping.ts). */
+  incidentConfiguration?: { groupingConfiguration?: GroupingTemplate };
+  /** One alert per result row (AlertPerResult, the default) or one per run (SingleAlert). */
+  eventGroupingSettings?: { aggregationKind: AggregationKind };
+  /** The kinds the query is written for (default both); the manifest may not switch the rule to another. */
+  allowedKinds?: RuleKind[];
   query: string;
   /** Cases for the offline evaluator; never part of the rendered rule. */
   tests?: RuleTestCase[];

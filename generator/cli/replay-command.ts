@@ -11,7 +11,10 @@ import { SHAPE_NAMES, type SourceShape } from '../replay-input/source-records.js
 import { alertFacts, alertTitle, readableTime } from '../report/alert-summary.js';
 import { colorsFor, type Colors } from '../report/text-report.js';
 import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec } from '../rule-tests/event-records.js';
+import { attachIngestionTimes } from '../rule-tests/ingestion-time.js';
+import { modelHistory } from '../rule-tests/history-model.js';
 import { replayHistory, type HistoryResult } from '../rule-tests/replay-history.js';
+import { historyModelJson, historyModelText } from '../report/incident-report.js';
 import { replayRules, type ReplayResult, type UnseenTable } from '../rule-tests/replay.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
 import { terminalProgress } from './progress.js';
@@ -68,11 +71,12 @@ export async function runReplay(
   await checkpoint();
   const { events } = read;
   if (args.history) {
-    const history = replayHistory(rules, manifest, events, globals, now, (done, total) => progress.update('replaying scheduled runs', done, total));
+    const history = replayHistory(rules, manifest, events, globals, now, (done, total) => progress.update('replaying the runs of each rule', done, total));
     progress.clear();
     await checkpoint();
-    if (args.format === 'json') io.stdout.write(`${JSON.stringify(historyJson(history, read), null, 2)}\n`);
-    else io.stdout.write(`${historyText(history, rules, read, colorsFor(io.stdout))}\n`);
+    const model = modelHistory(rules, manifest, history, events);
+    if (args.format === 'json') io.stdout.write(`${JSON.stringify({ ...(historyJson(history, read) as object), ...(historyModelJson(model, manifest) as object) }, null, 2)}\n`);
+    else io.stdout.write(`${historyText(history, rules, read, colorsFor(io.stdout))}\n${historyModelText(model, rules, colorsFor(io.stdout))}\n`);
     return history.rules.some((r) => r.error !== undefined) ? 1 : 0;
   }
   const replay = replayRules(rules, manifest, events, globals, now, (done, total) => progress.update('running the rules', done, total));
@@ -96,7 +100,12 @@ async function readEvents(specs: readonly { table?: string; file: string }[], cw
     const sorted = sortRecords(recordsOfText(text, spec.file), spec.file, spec.table, ours, (done, total) => reading(`${spec.file} (records)`, done, total));
     for (const [shape, n] of sorted.shapes) shapes.set(shape, (shapes.get(shape) ?? 0) + n);
     for (const [table, n] of sorted.skipped) skipped.set(table, (skipped.get(table) ?? 0) + n);
-    for (const [table, rows] of sorted.rows) parts.push({ table, rows: eventsTable(rows, table, LOG_ANALYTICS_TABLES, spec.file) });
+    for (const [table, rows] of sorted.rows) {
+      const typed = eventsTable(rows, table, LOG_ANALYTICS_TABLES, spec.file);
+      // An export's ingestion-time column (IngestionTime, _TimeReceived) becomes each record's ingestion time.
+      attachIngestionTimes(typed, spec.file);
+      parts.push({ table, rows: typed });
+    }
   }
   return { events: mergeTables(parts), shapes, skipped };
 }
@@ -159,7 +168,9 @@ function replayText(replay: ReplayResult, rules: readonly RenderedRule[], read: 
     const rows = r.result?.rows ?? [];
     const rule = byId.get(r.ruleId);
     const state = r.error ? colors.red('error') : r.fired ? colors.yellow(`fires, ${rows.length} row${rows.length === 1 ? '' : 's'}`) : 'silent';
-    const window = `${r.recordsInWindow} ${r.tables.join(' or ')} record${r.recordsInWindow === 1 ? '' : 's'} in its look-back window${rule ? ` (${rule.queryPeriod})` : ''}`;
+    // What one run reads (run-schedule.ts): an NRT run what was ingested in the minute before it.
+    const reads = rule?.kind === 'nrt' ? 'ingested in its last run (NRT: the minute before)' : `in its look-back window${rule ? ` (${rule.queryPeriod})` : ''}`;
+    const window = `${r.recordsInWindow} ${r.tables.join(' or ')} record${r.recordsInWindow === 1 ? '' : 's'} ${reads}`;
     lines.push(`  ${r.ruleId.padEnd(28)} ${state.padEnd(r.fired && !r.error ? 0 : 6)}  ${colors.dim(window)}`);
     if (r.error) lines.push(`      ${r.error}`);
     lines.push(...alertLines(rule, rows, '      ', colors));

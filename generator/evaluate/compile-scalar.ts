@@ -3,7 +3,7 @@ import type { Compiler, Exec, ScalarFn } from './compiler.js';
 import { escapeRegExp, kustoRegex } from './kusto-regex.js';
 import { SCALAR_FUNCTIONS } from './scalar-functions.js';
 import { child, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, tokenText, type SyntaxNode } from './syntax.js';
-import type { Row } from './table.js';
+import { INGESTION_TIME, type Row } from './table.js';
 import {
   compare,
   equals,
@@ -347,6 +347,8 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
   const argNodes = kindName(node) === 'NameReference' ? [] : listChild(child(node, 'ArgumentList')!, 'Expressions');
   if (name === 'toscalar') return toScalar(argNodes[0]!, compiler);
   if (name === 'column_ifexists') return columnIfExists(node, argNodes, compiler);
+  // The row's hidden $IngestionTime; null once an operator (project, summarize) has dropped it, as in Kusto.
+  if (name === 'ingestion_time' && argNodes.length === 0) return (row) => row[INGESTION_TIME] ?? null;
   if (AGGREGATES[name] || name === 'arg_max' || name === 'arg_min') return compiler.fail(node, `the aggregation ${name}() can stand only in summarize`);
   const fn = SCALAR_FUNCTIONS[name];
   if (!fn) return compiler.fail(node, `the function ${name}() is not supported by the offline evaluator`);

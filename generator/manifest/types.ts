@@ -78,6 +78,8 @@ export interface Manifest {
   validationIntervalDays?: number;
   accounts: ManifestAccount[];
   exclusionGroup: ExclusionGroup;
+  /** Other groups the accounts are members of (a role-assignable group that gives them their role). */
+  accountGroups?: ExclusionGroup[];
   notifications: Notifications;
   workspaces: Workspace[];
   playbook?: PlaybookSettings;

@@ -8,6 +8,7 @@ import { readableTime } from '../report/alert-summary.js';
 import type { CaseResult, ResultRows } from '../rule-tests/rule-cases.js';
 import { chartSvg, type ColumnKind } from './charts.js';
 import { escapeHtml } from './html-text.js';
+import { FLAGGED_STATUSES } from '../workbook/workbook-template.js';
 import type { PreviewData, PreviewRule, PreviewSection } from './preview-data.js';
 
 export { escapeHtml } from './html-text.js';
@@ -75,7 +76,7 @@ function resultTable(result: ResultRows, kinds: Readonly<Record<string, ColumnKi
   const rows = result.rows.slice(0, MAX_ROWS).map((row) => {
     const cells = columns.map((c) => {
       const value = row[c];
-      const flagged = c === statusColumn && value === 'Test overdue';
+      const flagged = c === statusColumn && (FLAGGED_STATUSES as readonly unknown[]).includes(value);
       return `<td${flagged ? ' class="overdue"' : c === statusColumn ? ' class="ok"' : ''}>${cell(value, kinds[c])}</td>`;
     });
     return `<tr>${cells.join('')}</tr>`;
@@ -153,7 +154,7 @@ nav.toc{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:8px 1
 pre{background:#f6f8fa;border:1px solid #e5e8ec;padding:8px;overflow-x:auto;font-size:12px}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
 .passed{background:#dff3e4;color:#1a6b32}.failed{background:#fbe0e0;color:#9b1c1c}.skipped{background:#eceff3;color:#5a6572}
-td.overdue{color:#9b1c1c;font-weight:600}td.ok{color:#1a6b32}
+td.overdue{color:#9b1c1c;font-weight:600}td.ok{color:#1a6b32}table.cases td:first-child{white-space:normal}
 .error{color:#9b1c1c}.empty,.note,.meta{color:#5a6572}.problems{margin:4px 0 0;color:#9b1c1c}
 nav ul{columns:3;padding-left:18px}`;
 

@@ -14,6 +14,9 @@ export const ACTION_GROUP_SHORT_NAME = 'BreakGlass';
  */
 export const MAX_LOG_ALERT_PROPERTIES_BYTES = 64 * 1024;
 export const MAX_LOG_ALERT_DESCRIPTION = 4096;
+
+/** The action group's default name: alerts.json creates it, watchers.json notifies it. */
+export const DEFAULT_ACTION_GROUP_NAME = 'breakglass-notify';
 export const SCHEDULED_QUERY_RULES_API_VERSION = '2023-03-15-preview';
 export const ACTION_GROUPS_API_VERSION = '2023-01-01';
 
@@ -98,7 +101,7 @@ export function azureMonitorTemplate(manifest: Manifest, inlineRules: readonly R
     contentVersion: '1.0.0.0',
     parameters: {
       workspaceResourceId: { type: 'string', defaultValue: workspaceResourceId(manifest.workspaces[0]!), metadata: { description: 'Log Analytics workspace that holds the Entra ID logs.' } },
-      actionGroupName: { type: 'string', defaultValue: 'breakglass-notify', metadata: { description: 'Name of the action group.' } },
+      actionGroupName: { type: 'string', defaultValue: DEFAULT_ACTION_GROUP_NAME, metadata: { description: 'Name of the action group.' } },
       location: { type: 'string', defaultValue: arm('resourceGroup().location'), metadata: { description: 'Region of the alert rules (the workspace region).' } },
     },
     resources: [actionGroup, ...alerts],

@@ -11,6 +11,8 @@ import { maesterConfig, scubaGearConfig } from './interop.js';
 import { queryContext } from './query-context.js';
 import type { RenderedRules } from './render-rules.js';
 import { sentinelYamlRule } from './sentinel-yaml.js';
+import { ssprExclusionFile } from './sspr-exclusion-rule.js';
+import { watchersTemplate } from './watcher-alerts.js';
 import { watchlistTemplate } from './watchlist-resource.js';
 import { watchlistCsv } from './watchlist-csv.js';
 
@@ -46,7 +48,8 @@ export function outputFiles(input: OutputInput): OutputFile[] {
     { path: 'arm/watchlist.json', content: armTemplateText(watchlistTemplate(manifest)) },
     { path: 'arm/diagnostic-settings.json', content: armTemplateText(diagnosticSettingsTemplate(manifest)) },
     ...(input.azureMonitor ? [{ path: 'azure-monitor/alerts.json', content: armTemplateText(input.azureMonitor) }] : []),
-    { path: 'entra/sspr-exclusion-rule.txt', content: input.ssprRule },
+    { path: 'azure-monitor/watchers.json', content: armTemplateText(watchersTemplate(manifest, rendered.rules)) },
+    { path: 'entra/sspr-exclusion-rule.txt', content: ssprExclusionFile(input.ssprRule) },
     { path: `watchlist/${queryContext(manifest).watchlist.alias}.csv`, content: watchlistCsv(manifest, 'people') },
     { path: 'interop/maester-config.json', content: maesterConfig(manifest) },
     { path: 'interop/scubagear-config.yaml', content: scubaGearConfig(manifest) },

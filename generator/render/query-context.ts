@@ -12,6 +12,10 @@ export function queryContext(manifest: Manifest): QueryContext {
       objectId: manifest.exclusionGroup.objectId.toLowerCase(),
       displayName: manifest.exclusionGroup.displayName,
     },
+    // Every group the accounts are in: the exclusion group first, then the manifest's accountGroups.
+    accountGroups: {
+      objectIds: [...new Set([manifest.exclusionGroup, ...(manifest.accountGroups ?? [])].map((g) => g.objectId.toLowerCase()))],
+    },
     watchlist: { alias: manifest.watchlist?.alias ?? DEFAULT_WATCHLIST_ALIAS },
   };
 }

@@ -6,7 +6,13 @@ import { kqlLiteral, type KqlValue } from './kql-literal.js';
 export interface QueryContext {
   accounts: { objectIds: string[]; userPrincipalNames: string[] };
   exclusionGroup: { objectId: string; displayName: string };
+  accountGroups: { objectIds: string[] };
   watchlist: { alias: string };
+}
+
+/** What a rule's query reads besides the manifest's values: its own schedule, after the manifest's overrides. */
+export interface RuleQueryContext extends QueryContext {
+  schedule: { frequencyMinutes: number };
 }
 
 export interface TemplateProblem {
@@ -16,7 +22,14 @@ export interface TemplateProblem {
   column: number;
 }
 
-const ALLOWED_PARTIALS = new Set(['accounts', 'accountsTable']);
+/**
+ * accounts, accountsTable: the account lists (inline or from the watchlist); newRecords: where a
+ * table's records are cut to those not yet seen (nothing for NRT, which reads each record once by
+ * ingestion time; an ingestion_time() filter for scheduled rules); signinInterrupts: the sign-in
+ * result codes that are steps of a sign-in, not failures.
+ */
+export const ALLOWED_PARTIALS = ['accounts', 'accountsTable', 'newRecords', 'signinInterrupts'] as const;
+export type PartialName = (typeof ALLOWED_PARTIALS)[number];
 
 /**
  * Rejects any template construct other than `{{kql path}}` and `{{> accounts}}`: no bare
@@ -50,8 +63,8 @@ export function checkQueryTemplate(template: string): TemplateProblem[] {
       case 'PartialStatement': {
         const partial = statement as hbs.AST.PartialStatement;
         const name = partial.name.type === 'PathExpression' ? (partial.name as hbs.AST.PathExpression).original : '';
-        if (!ALLOWED_PARTIALS.has(name) || partial.params.length > 0 || partial.hash) {
-          problems.push({ ...at, message: `partial '{{> ${name}}}' is not allowed in a query; the partials are {{> accounts}} and {{> accountsTable}}` });
+        if (!(ALLOWED_PARTIALS as readonly string[]).includes(name) || partial.params.length > 0 || partial.hash) {
+          problems.push({ ...at, message: `partial '{{> ${name}}}' is not allowed in a query; the partials are ${ALLOWED_PARTIALS.map((p) => `{{> ${p}}}`).join(', ')}` });
         }
         break;
       }

@@ -1,9 +1,10 @@
 import type { Catalog } from '../catalog/rule-template.js';
 import type { Finding } from '../findings.js';
-import type { AccountSource, Manifest } from '../manifest/types.js';
+import type { AccountSource, Manifest, RuleKind } from '../manifest/types.js';
+import { durationMinutes } from './durations.js';
 import { queryContext } from './query-context.js';
-import { renderQueryTemplate, unknownValues } from './query-template.js';
-import { resolveRules } from './resolve-rules.js';
+import { contextPaths, renderQueryTemplate, unknownValues, type PartialName, type QueryContext, type RuleQueryContext } from './query-template.js';
+import { resolveRules, type ResolvedRule } from './resolve-rules.js';
 import { sentinelRule, type RenderedRule } from './sentinel-rule.js';
 
 /** Sentinel rejects a rule whose query is longer than this. */
@@ -39,31 +40,53 @@ export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: 
   return second;
 }
 
-/** The partials a query may use, for an account source; missing ones are findings. */
-export function queryPartials(catalog: Catalog, source: AccountSource): { partials: Record<string, string>; findings: Finding[] } {
-  const partials: Record<string, string> = {};
+/**
+ * The partials a query may use, for an account source and a rule kind; missing ones are findings.
+ * Files in analytics-rules/_partials: accounts-<source>, accounts-table-<source>,
+ * new-records-<kind>, signin-interrupts.
+ */
+export function queryPartials(catalog: Catalog, source: AccountSource, kind: RuleKind = 'nrt'): { partials: Record<PartialName, string>; findings: Finding[] } {
+  const partials: Partial<Record<PartialName, string>> = {};
   const findings: Finding[] = [];
-  for (const [name, file] of [['accounts', `accounts-${source}`], ['accountsTable', `accounts-table-${source}`]] as const) {
+  const files: [PartialName, string][] = [
+    ['accounts', `accounts-${source}`],
+    ['accountsTable', `accounts-table-${source}`],
+    ['newRecords', `new-records-${kind}`],
+    ['signinInterrupts', 'signin-interrupts'],
+  ];
+  for (const [name, file] of files) {
     const text = catalog.partials[file];
     if (text === undefined) {
       findings.push({ severity: 'error', code: 'catalog/missing-partial', message: `the rule catalog has no _partials/${file}.kql.hbs`, hint: 'Restore the partial from the package.' });
     } else partials[name] = text;
   }
-  return { partials, findings };
+  return { partials: partials as Record<PartialName, string>, findings };
+}
+
+/** The values a rule's query reads: the manifest's, and the rule's own schedule. */
+export function ruleQueryContext(context: QueryContext, rule: Pick<ResolvedRule, 'queryFrequency'>): RuleQueryContext {
+  return { ...context, schedule: { frequencyMinutes: durationMinutes(rule.queryFrequency) } };
 }
 
 /** Renders every rule with the given account source. Pure. */
 export function renderRulesWith(manifest: Manifest, catalog: Catalog, source: AccountSource): RenderedRules {
-  const { partials, findings } = queryPartials(catalog, source);
-  if (findings.length > 0) return { rules: [], accountSource: source, findings };
+  const byKind = { nrt: queryPartials(catalog, source, 'nrt'), scheduled: queryPartials(catalog, source, 'scheduled') };
+  const missing = [...byKind.nrt.findings, ...byKind.scheduled.findings.filter((f) => !byKind.nrt.findings.some((n) => n.message === f.message))];
+  if (missing.length > 0) return { rules: [], accountSource: source, findings: missing };
+  const findings: Finding[] = [];
   const context = queryContext(manifest);
   const rules: RenderedRule[] = [];
-  const unknownInPartial = Object.entries(partials).flatMap(([name, text]) => unknownValues(text, context).map((problem) => ({ name, problem })));
+  // Partials are checked with a schedule of 5 minutes: a path they lack is missing for every rule.
+  const partialContext = ruleQueryContext(context, { queryFrequency: '5m' });
+  const unknownInPartial = (['nrt', 'scheduled'] as const).flatMap((kind) =>
+    Object.entries(byKind[kind].partials).flatMap(([name, text]) => unknownValues(text, partialContext).map((problem) => ({ name, problem }))),
+  );
   for (const { name, problem } of unknownInPartial) {
     findings.push({ severity: 'error', code: 'render/unknown-value', message: `{{> ${name}}}: ${problem.message}`, location: { file: `analytics-rules/_partials`, line: problem.line, column: problem.column + 1 } });
   }
   for (const rule of resolveRules(manifest, catalog.rules)) {
-    const unknown = unknownValues(rule.template.query, context);
+    const ruleContext = ruleQueryContext(context, rule);
+    const unknown = unknownValues(rule.template.query, ruleContext);
     for (const problem of unknown) {
       findings.push({
         severity: 'error',
@@ -76,14 +99,14 @@ export function renderRulesWith(manifest: Manifest, catalog: Catalog, source: Ac
     }
     if (unknown.length > 0 || unknownInPartial.length > 0) continue;
     try {
-      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, partials, context), manifest.idNamespace));
+      rules.push(sentinelRule(rule, renderQueryTemplate(rule.template.query, byKind[rule.kind].partials, ruleContext), manifest.idNamespace));
     } catch (error) {
       findings.push({
         severity: 'error',
         code: 'render/template',
         ruleId: rule.id,
         message: `query template of '${rule.id}' does not render: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-        hint: 'Every {{kql ...}} must name a value the query context has (accounts.objectIds, accounts.userPrincipalNames, exclusionGroup.objectId, exclusionGroup.displayName, watchlist.alias).',
+        hint: `Every {{kql ...}} must name a value the query context has (${contextPaths(ruleContext).join(', ')}).`,
         location: { file: rule.source.file, line: rule.source.queryStart.line },
         path: 'query',
       });

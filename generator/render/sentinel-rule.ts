@@ -1,3 +1,4 @@
+import { aggregationKind, incidentGrouping } from '../catalog/incident-grouping.js';
 import type { TriggerOperator } from '../catalog/rule-template.js';
 import { isoDuration } from './durations.js';
 import { managedDescription } from './ownership.js';
@@ -28,6 +29,8 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery, namespace
   // lists both in relevantTechniques, as Azure-Sentinel's YAML does.
   const techniques = [...new Set(t.relevantTechniques.map((id) => id.split('.')[0]!))];
   const subTechniques = [...new Set(t.relevantTechniques.filter((id) => id.includes('.')))];
+  // One use of an account is one incident: the rule's grouping (generator/catalog/incident-grouping.ts).
+  const grouping = incidentGrouping(t);
   const common = {
     displayName: t.name,
     description: managedDescription(t.description, namespace, t.id, t.version),
@@ -44,17 +47,16 @@ export function sentinelRule(rule: ResolvedRule, query: RenderedQuery, namespace
     incidentConfiguration: {
       createIncident: t.createIncident ?? true,
       groupingConfiguration: {
-        // Every use of a break-glass account is its own incident: never fold one into another.
-        enabled: false,
-        reopenClosedIncident: false,
-        lookbackDuration: 'PT5H',
-        matchingMethod: 'AllEntities',
-        groupByEntities: [],
-        groupByAlertDetails: [],
-        groupByCustomDetails: [],
+        enabled: grouping.enabled,
+        reopenClosedIncident: grouping.reopenClosedIncident,
+        lookbackDuration: isoDuration(grouping.lookbackDuration),
+        matchingMethod: grouping.matchingMethod,
+        groupByEntities: [...grouping.groupByEntities],
+        groupByAlertDetails: grouping.groupByAlertDetails,
+        groupByCustomDetails: grouping.groupByCustomDetails,
       },
     },
-    eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
+    eventGroupingSettings: { aggregationKind: aggregationKind(t) },
     ...(t.alertDetailsOverride ? { alertDetailsOverride: { ...t.alertDetailsOverride } } : {}),
     customDetails: { ...(t.customDetails ?? {}) },
     entityMappings: t.entityMappings.map((m) => ({

@@ -1,3 +1,4 @@
+import { aggregationKind, incidentGrouping, type IncidentGrouping } from '../catalog/incident-grouping.js';
 import type { RenderedRule } from './sentinel-rule.js';
 
 /** A rule in the Azure-Sentinel repository's detection YAML format (Detections/*.yaml). */
@@ -18,6 +19,8 @@ export interface SentinelYamlRule {
   entityMappings: { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[];
   customDetails?: Record<string, string>;
   alertDetailsOverride?: { alertDisplayNameFormat?: string; alertDescriptionFormat?: string };
+  incidentConfiguration: { createIncident: boolean; groupingConfiguration: IncidentGrouping };
+  eventGroupingSettings: { aggregationKind: string };
   version: string;
   kind: 'Scheduled' | 'NRT';
 }
@@ -46,6 +49,9 @@ export function sentinelYamlRule(rule: RenderedRule): SentinelYamlRule {
     })),
     ...(t.customDetails ? { customDetails: { ...t.customDetails } } : {}),
     ...(t.alertDetailsOverride ? { alertDetailsOverride: { ...t.alertDetailsOverride } } : {}),
+    // The repository's templates write grouping as the rule files do (lookbackDuration: 24h).
+    incidentConfiguration: { createIncident: true, groupingConfiguration: incidentGrouping(t) },
+    eventGroupingSettings: { aggregationKind: aggregationKind(t) },
     version: t.version,
     kind: rule.apiKind,
   };

@@ -17,8 +17,9 @@ export interface SsprRule {
 
 /**
  * The membership rule of a dynamic group of every member user except the break-glass accounts,
- * for self-service password reset to target: an emergency account must never be reset by
- * whoever can answer its security questions.
+ * for the user self-service password reset policy to target. It keeps the accounts out of the user
+ * policy only: administrators are under Microsoft's own reset policy whatever this group holds, and
+ * the tenant's allowedToUseSSPR is what turns that off (see ssprExclusionFile).
  */
 export function ssprExclusionRule(manifest: Manifest, manifestFile: string): SsprRule {
   const findings: Finding[] = [];
@@ -41,6 +42,31 @@ export function ssprExclusionRule(manifest: Manifest, manifestFile: string): Ssp
     path: 'accounts',
   });
   return { text: `(user.userType -eq "Member") and -not (user.employeeType -eq "BreakGlass")\n`, findings };
+}
+
+/**
+ * The file out/entra/sspr-exclusion-rule.txt: a header that says exactly what the rule does and
+ * what it does not (administrators are under Microsoft's own reset policy, whatever group the user
+ * policy targets: learn.microsoft.com/entra/identity/authentication/concept-sspr-policy,
+ * "Administrator reset policy differences"), then the rule on its last line, to paste as it is.
+ */
+export function ssprExclusionFile(ruleText: string): string {
+  return [
+    '# Dynamic membership rule for the group that the *user* self-service password reset (SSPR) policy',
+    '# targets (Entra admin center > Password reset > Properties > Selected): every member user except',
+    '# the break-glass accounts. Paste the last line of this file into the group\'s membership rule.',
+    '#',
+    '# What it does: ordinary users can reset their passwords; the break-glass accounts are not in the',
+    '# user policy, even should one of them lose its administrator role.',
+    '# What it does NOT do: keep an administrator out of SSPR. Holders of administrator roles (Global',
+    '# Administrator included) are always under Microsoft\'s administrator reset policy (two gates),',
+    '# whatever group the user policy targets. The switch for them is the tenant authorization policy:',
+    '#   Update-MgPolicyAuthorizationPolicy -AllowedToUseSspr:$false',
+    '#   (Graph: PATCH /policies/authorizationPolicy {"allowedToUseSSPR": false})',
+    '# Keep it false; the analytics rule admin-sspr-enabled pages when it is set back to true.',
+    ruleText.trimEnd(),
+    '',
+  ].join('\n');
 }
 
 /** Reads the values back out of a `-notIn [...]` list, as Entra ID would; for tests and checks. */

@@ -39,25 +39,26 @@ function first(row: Row, columns: readonly string[]): string {
   return '';
 }
 
-/** Where a change is aimed, by the columns our rules output for it. */
-const TARGET_COLUMNS = ['TargetNames', 'RoleName', 'MemberName', 'PolicyName', 'ModifiedProperties'];
+/** Where a change is aimed, by the columns our rules output for it (one value per row, or the run's list). */
+const TARGET_COLUMNS = ['TargetNames', 'ChangeTargetList', 'RoleName', 'RoleList', 'MemberName', 'MemberList', 'GroupList', 'PolicyName', 'PolicyList', 'ModifiedProperties', 'ChangedPropertyList'];
 
 /** "account bg-01@contoso.com · from 203.0.113.9 (NL, Amsterdam) · app Azure Portal · result 50126 Invalid password". */
 export function alertFacts(row: Row): string {
   const facts: [string, string][] = [];
-  const account = first(row, ['AccountUPN', 'AccountObjectId']);
+  const account = first(row, ['AccountUPN', 'TargetAccount', 'AccountObjectId']);
   facts.push(['account', account]);
   const by = text(row['InitiatedByName']);
   if (by !== '' && by.toLowerCase() !== account.toLowerCase()) facts.push(['by', by]);
-  const place = [text(row['Country']), text(row['City'])].filter((p) => p !== '').join(', ');
-  const ip = text(row['IPAddress']);
-  facts.push(['from', ip === '' ? place : place === '' ? ip : `${ip} (${place})`]);
-  facts.push(['app', first(row, ['AppDisplayName', 'ResourceDisplayName'])]);
-  const failure = first(row, ['FailureReason', 'ResultReason']);
-  const result = first(row, ['ResultType', 'Result']);
+  // A change names where its initiator was; a sign-in where the account was.
+  const place = first(row, ['InitiatorFrom']) || [first(row, ['Country', 'CountryList']), text(row['City'])].filter((p) => p !== '').join(', ');
+  const ip = first(row, ['InitiatorIPAddress', 'IPAddress', 'IPAddressList']);
+  facts.push(['from', ip === '' ? place : place === '' || place === ip ? ip : `${ip} (${place})`]);
+  facts.push(['app', first(row, ['AppDisplayName', 'ApplicationList', 'ResourceDisplayName'])]);
+  const failure = first(row, ['FailureReason', 'FailureReasonList', 'ResultReason', 'StepList']);
+  const result = first(row, ['ResultType', 'ResultCodeList', 'Result', 'ResultList']);
   facts.push(['result', [result, failure].filter((p) => p !== '').join(' ')]);
-  facts.push(['change', [text(row['OperationName']), text(row['Change'])].filter((p) => p !== '').join(': ')]);
-  const missing = text(row['MissingAccounts']);
+  facts.push(['change', [first(row, ['OperationName', 'OperationList']), first(row, ['Change', 'ChangeList'])].filter((p) => p !== '').join(': ')]);
+  const missing = first(row, ['MissingAccounts', 'NotExcludedAccounts']);
   facts.push(['target', first(row, TARGET_COLUMNS) + (missing !== '' ? `${first(row, TARGET_COLUMNS) !== '' ? '; ' : ''}no longer excludes ${missing}` : '')]);
   return facts
     .filter(([, value]) => value !== '')

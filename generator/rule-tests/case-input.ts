@@ -4,6 +4,7 @@ import type { Table } from '../evaluate/table.js';
 import { parseDateTime } from '../evaluate/values.js';
 import { closestMatch } from '../suggest.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
+import { attachIngestionTimes, INGESTION_TIME_COLUMNS } from './ingestion-time.js';
 import { newestTime } from './look-back.js';
 
 /** A mistake in a test case as written: the case cannot say anything until it is fixed. */
@@ -27,7 +28,8 @@ export function caseInput(testCase: RuleTestCase, schemas: TableSchemas): CaseIn
       const guess = closestMatch(name, Object.keys(schemas));
       throw new CaseError(`rows.${name}: the workspace schema has no table ${name}${guess ? ` (did you mean ${guess}?)` : ''}; tables: ${Object.keys(schemas).join(', ')}`);
     }
-    const columns = schema.map((c) => c.name);
+    // IngestionTime: when Log Analytics ingested the row (default: its TimeGenerated), for cases of late records.
+    const columns = [...schema.map((c) => c.name), INGESTION_TIME_COLUMNS[0]];
     records.forEach((record, index) => {
       for (const key of Object.keys(record)) {
         if (!columns.includes(key)) {
@@ -38,7 +40,9 @@ export function caseInput(testCase: RuleTestCase, schemas: TableSchemas): CaseIn
       if (record['TimeGenerated'] === undefined) throw new CaseError(`rows.${name}[${index}]: give TimeGenerated, the rule's look-back window is measured on it`);
     });
     try {
-      tables.set(name, tableFromRecords(records, schema, `rows.${name}`));
+      const table = tableFromRecords(records, schema, `rows.${name}`);
+      attachIngestionTimes(table, `rows.${name}`);
+      tables.set(name, table);
     } catch (error) {
       throw new CaseError(error instanceof Error ? error.message : String(error));
     }

@@ -2,12 +2,12 @@ import { EvaluationError } from '../evaluate/evaluation-error.js';
 import type { Table } from '../evaluate/table.js';
 import { KDateTime } from '../evaluate/values.js';
 import type { Manifest } from '../manifest/types.js';
-import { durationMinutes } from '../render/durations.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { analyzeQuery } from '../validate/analyze-query.js';
 import { compiledQuery } from './compiled-queries.js';
 import { fires } from './expectation.js';
-import { lookBack, newestTime } from './look-back.js';
+import { runSchedule } from './run-schedule.js';
+import { TimeIndex } from './time-index.js';
 import { resultRows, type ResultRows } from './rule-cases.js';
 import { watchlistTables } from './watchlist-tables.js';
 
@@ -48,9 +48,10 @@ export function ruleTables(rule: RenderedRule, globals: Kusto.Language.GlobalSta
 }
 
 /**
- * Runs every enabled rule once, as of `now` (default: the newest record), over exported records:
- * each rule reads the records of its own look-back window, as it would have when they were fresh.
- * Pure.
+ * Runs every enabled rule once, as of `now` (default: the newest record or ingestion), over
+ * exported records: each rule reads the window its run at that moment would read (run-schedule.ts:
+ * what was ingested in the last minute for NRT, the look-back for scheduled), as it would have when
+ * the records were fresh. Pure.
  */
 export function replayRules(
   rules: readonly RenderedRule[],
@@ -60,19 +61,20 @@ export function replayRules(
   now?: number,
   onRule?: (done: number, total: number) => void,
 ): ReplayResult {
-  const clock = now ?? newestTime(events) ?? 0;
+  const index = new TimeIndex(events);
+  const clock = now ?? index.span()?.newest ?? 0;
   const watchlists = watchlistTables(manifest);
   const seen = new Map<string, { lookBackMs: number; inWindow: number }>();
   const enabled = rules.filter((rule) => rule.enabled);
-  const replays = enabled.map((rule, index): RuleReplay => {
-      onRule?.(index, enabled.length);
-      const periodMs = durationMinutes(rule.queryPeriod) * 60_000;
-      const tables = lookBack(events, clock, periodMs);
+  const replays = enabled.map((rule, at): RuleReplay => {
+      onRule?.(at, enabled.length);
+      const schedule = runSchedule(rule);
+      const tables = index.runWindow(schedule, clock);
       const own = ruleTables(rule, globals);
       const inWindow = own.map((name) => tables.get(name)?.rows.length ?? 0);
       own.forEach((name, i) => {
         const entry = seen.get(name) ?? { lookBackMs: 0, inWindow: 0 };
-        seen.set(name, { lookBackMs: Math.max(entry.lookBackMs, periodMs), inWindow: entry.inWindow + inWindow[i]! });
+        seen.set(name, { lookBackMs: Math.max(entry.lookBackMs, schedule.lookBackMs), inWindow: entry.inWindow + inWindow[i]! });
       });
       const recordsInWindow = inWindow.reduce((n, c) => n + c, 0);
       try {

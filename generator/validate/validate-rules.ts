@@ -2,6 +2,7 @@ import { formatPath, type Finding, type SourceLocation } from '../findings.js';
 import type { RuleOverride } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { analyzeQuery, type QueryAnalysis } from './analyze-query.js';
+import { allowedKindFindings } from './rule-kind.js';
 import { checkCreatesIncident, checkNrtSchedule, checkSentinelLimits, placeholders, type Locator } from './sentinel-limits.js';
 
 export interface ValidateOptions {
@@ -35,7 +36,7 @@ export function validateRules(rules: readonly RenderedRule[], options: ValidateO
     const analysis = analyzeQuery(rule.query.text, options.globals);
     options.onAnalysed?.();
     results.push({ rule, analysis });
-    findings.push(...kustoFindings(rule, analysis), ...outputColumnFindings(rule, analysis, at), ...checkSentinelLimits(rule, at), ...checkNrtSchedule(rule, at), ...checkCreatesIncident(rule, at));
+    findings.push(...kustoFindings(rule, analysis), ...outputColumnFindings(rule, analysis, at), ...checkSentinelLimits(rule, at), ...checkNrtSchedule(rule, at), ...checkCreatesIncident(rule, at), ...allowedKindFindings(rule, at));
   }
   return { findings, results };
 }

@@ -8,7 +8,7 @@ import { renderQueryTemplate, unknownValues, type QueryContext, type RenderedQue
 import { queryPartials } from '../render/render-rules.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
 import { uuidV5 } from '../render/uuid-v5.js';
-import type { ParsedWorkbook, WorkbookItemTemplate } from './workbook-template.js';
+import { FLAGGED_STATUSES, type ParsedWorkbook, type WorkbookItemTemplate } from './workbook-template.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WORKSPACE_RESOURCE_TYPE = 'microsoft.operationalinsights/workspaces';
@@ -115,7 +115,7 @@ function queryItem(item: WorkbookItemTemplate, query: string, defaultDays: numbe
                   formatOptions: {
                     thresholdsOptions: 'icons',
                     thresholdsGrid: [
-                      { operator: '==', thresholdValue: 'Test overdue', representation: '4', text: '{0}{1}' },
+                      ...FLAGGED_STATUSES.map((status) => ({ operator: '==', thresholdValue: status, representation: '4', text: '{0}{1}' })),
                       { operator: 'Default', thresholdValue: null, representation: 'success', text: '{0}{1}' },
                     ],
                   },

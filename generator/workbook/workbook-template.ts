@@ -13,10 +13,13 @@ export interface WorkbookItemTemplate {
   /** A fixed look-back such as 365d instead of the workbook's time range. */
   timeRange?: string;
   visualization?: 'table' | 'timechart' | 'barchart' | 'piechart' | 'tiles';
-  /** A column whose "Test overdue" / "Tested" values get icons. */
+  /** A column whose values get icons: FLAGGED_STATUSES a warning, anything else a tick. */
   statusColumn?: string;
   query?: string;
 }
+
+/** Status values that need someone to act (an account to test): flagged in the workbook and the preview. */
+export const FLAGGED_STATUSES = ['Never tested', 'Test overdue'] as const;
 
 export interface WorkbookTemplate {
   id: string;

@@ -199,3 +199,30 @@ describe('a query shape the evaluator does not know fails that query only, with 
     expect(attempt).toThrow(/the offline evaluator failed running this query \(TypeError: .*\); the query may be fine/);
   });
 });
+
+describe('ingestion_time()', () => {
+  it("reads the record's hidden $IngestionTime, which no result shows; null where a row has none", async () => {
+    const { tableFromRecords } = await import('../../generator/evaluate/input-rows.js');
+    const { INGESTION_TIME } = await import('../../generator/evaluate/table.js');
+    const { KDateTime } = await import('../../generator/evaluate/values.js');
+    const { LOG_ANALYTICS_TABLES } = await import('../../generator/validate/kusto-schema.js');
+    const signins = tableFromRecords(
+      [
+        { TimeGenerated: '2026-11-20T09:00:00Z', UserPrincipalName: 'late' },
+        { TimeGenerated: '2026-11-20T09:58:00Z', UserPrincipalName: 'on time' },
+        { TimeGenerated: '2026-11-20T09:59:00Z', UserPrincipalName: 'unknown' },
+      ],
+      LOG_ANALYTICS_TABLES['SigninLogs']!,
+      'SigninLogs',
+    );
+    signins.rows[0]![INGESTION_TIME] = new KDateTime(Date.parse('2026-11-20T09:57:00Z'));
+    signins.rows[1]![INGESTION_TIME] = new KDateTime(Date.parse('2026-11-20T09:59:00Z'));
+    const query = compileQuery('SigninLogs | where ingestion_time() > ago(5m) | project UserPrincipalName, Ingested = ingestion_time()', sharedGlobals());
+    const result = query.run({ tables: new Map([['SigninLogs', signins]]), now: Date.parse('2026-11-20T10:00:00Z') });
+    expect(result.columns).toEqual(['UserPrincipalName', 'Ingested']);
+    expect(result.rows.map((r) => [r['UserPrincipalName'], (r['Ingested'] as { toJSON(): string }).toJSON()])).toEqual([
+      ['late', '2026-11-20T09:57:00.0000000Z'],
+      ['on time', '2026-11-20T09:59:00.0000000Z'],
+    ]);
+  });
+});
