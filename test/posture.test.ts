@@ -68,33 +68,40 @@ describe('breakglass posture against the Microsoft Graph emulator', () => {
 });
 
 describe('each check fails on a tenant built to break it', () => {
-  it('Conditional Access: Block policies first, by name and id; report-only warns; a policy that does not target the account yet warns', async () => {
+  it('Conditional Access: Block policies first (those blocking every sign-in before those narrowed by a condition), by name and id, with what each covers; report-only warns; a policy that does not target the account yet warns', async () => {
     const run = await posture((t) => {
       t.policies.push(
         { id: '0a0a0a0a-0000-4000-8000-0000000000aa', displayName: 'Require MFA for admins', state: 'enabled', conditions: { users: { includeRoles: [GLOBAL_ADMINISTRATOR_TEMPLATE_ID], excludeUsers: [], excludeGroups: [] } }, grantControls: { builtInControls: ['mfa'] } },
-        { id: '0b0b0b0b-0000-4000-8000-0000000000bb', displayName: 'Block unknown countries', state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: [BG2.id] } }, grantControls: { builtInControls: ['block'] } },
+        { id: '0b0b0b0b-0000-4000-8000-0000000000bb', displayName: 'Block unknown countries', state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeUsers: [BG2.id] }, locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } }, grantControls: { builtInControls: ['block'] } },
         { id: '0c0c0c0c-0000-4000-8000-0000000000cc', displayName: 'Sign-in frequency (report-only)', state: 'enabledForReportingButNotEnforced', conditions: { users: { includeUsers: ['All'] } }, grantControls: null },
-        { id: '0d0d0d0d-0000-4000-8000-0000000000dd', displayName: 'Finance app MFA', state: 'enabled', conditions: { users: { includeGroups: ['99999999-0000-4000-8000-000000000099'] } }, grantControls: { builtInControls: ['mfa'] } },
+        { id: '0d0d0d0d-0000-4000-8000-0000000000dd', displayName: 'Finance app MFA', state: 'enabled', conditions: { users: { includeGroups: ['99999999-0000-4000-8000-000000000099'] }, applications: { includeApplications: ['Office365'] } }, grantControls: { builtInControls: ['mfa'] } },
+        { id: '0e0e0e0e-0000-4000-8000-0000000000ee', displayName: 'Block all access (pilot)', state: 'enabled', conditions: { users: { includeUsers: ['All'] } }, grantControls: { builtInControls: ['block'] } },
       );
     });
     expect(run.code).toBe(1);
     const ca = check(run.json().checks, 'account/ca-excluded', BG1.upn);
     expect(ca.status).toBe('fail');
-    expect(ca.message).toBe('not excluded from 4 of 7 Conditional Access policies, 1 of them blocking sign-in outright');
+    expect(ca.message).toBe('not excluded from 5 of 8 Conditional Access policies, 2 of them blocking sign-in (1 every sign-in, for all resources and conditions)');
     expect(ca.details).toEqual([
-      '[Block] Block unknown countries (0b0b0b0b-0000-4000-8000-0000000000bb): enabled, targets the account through All users',
-      'Require MFA for admins (0a0a0a0a-0000-4000-8000-0000000000aa): enabled, targets the account through role Global Administrator',
-      'Finance app MFA (0d0d0d0d-0000-4000-8000-0000000000dd): enabled, does not target the account today',
-      'Sign-in frequency (report-only) (0c0c0c0c-0000-4000-8000-0000000000cc): report-only, targets the account through All users',
+      '[Block] Block all access (pilot) (0e0e0e0e-0000-4000-8000-0000000000ee): enabled, targets the account through All users; all resources',
+      '[Block] Block unknown countries (0b0b0b0b-0000-4000-8000-0000000000bb): enabled, targets the account through All users; all resources; only when locations any except AllTrusted',
+      'Require MFA for admins (0a0a0a0a-0000-4000-8000-0000000000aa): enabled, targets the account through role Global Administrator; all resources',
+      'Finance app MFA (0d0d0d0d-0000-4000-8000-0000000000dd): enabled, does not target the account today; the application Office 365',
+      'Sign-in frequency (report-only) (0c0c0c0c-0000-4000-8000-0000000000cc): report-only, targets the account through All users; all resources',
     ]);
-    expect((ca.data!['offendingPolicies'] as { id: string; blocks: boolean; status: string }[]).map((p) => [p.id, p.blocks, p.status])).toEqual([
-      ['0b0b0b0b-0000-4000-8000-0000000000bb', true, 'fail'],
-      ['0a0a0a0a-0000-4000-8000-0000000000aa', false, 'fail'],
-      ['0d0d0d0d-0000-4000-8000-0000000000dd', false, 'warn'],
-      ['0c0c0c0c-0000-4000-8000-0000000000cc', false, 'warn'],
+    expect((ca.data!['offendingPolicies'] as { id: string; blocks: boolean; blocksEverySignIn: boolean; status: string }[]).map((p) => [p.id, p.blocks, p.blocksEverySignIn, p.status])).toEqual([
+      ['0e0e0e0e-0000-4000-8000-0000000000ee', true, true, 'fail'],
+      ['0b0b0b0b-0000-4000-8000-0000000000bb', true, false, 'fail'],
+      ['0a0a0a0a-0000-4000-8000-0000000000aa', false, false, 'fail'],
+      ['0d0d0d0d-0000-4000-8000-0000000000dd', false, false, 'warn'],
+      ['0c0c0c0c-0000-4000-8000-0000000000cc', false, false, 'warn'],
     ]);
-    // bg-02 is excluded from the Block policy directly: that counts.
-    expect(check(run.json().checks, 'account/ca-excluded', BG2.upn).details?.[0]).toContain('Require MFA for admins');
+    // bg-02 is excluded from the country Block policy directly: that counts.
+    const bg2 = check(run.json().checks, 'account/ca-excluded', BG2.upn);
+    expect(bg2.details).toHaveLength(4);
+    expect(bg2.details!.some((d) => d.includes('Block unknown countries'))).toBe(false);
+    // The healthy tenant's legacy-authentication Block excludes the group; had it not, it would not be "every sign-in".
+    expect(bg2.message).toContain('1 of them blocking sign-in (1 every sign-in');
   });
 
   it('Conditional Access: an exclusion through a nested group or a role counts; report-only alone only warns', async () => {
@@ -108,8 +115,32 @@ describe('each check fails on a tenant built to break it', () => {
     expect(run.code).toBe(0);
     const ca = check(run.json().checks, 'account/ca-excluded', BG1.upn);
     expect(ca.status).toBe('warn');
-    expect(ca.details).toEqual([`Require compliant device (report-only) (${POLICY.reportOnly}): report-only, targets the account through All users`]);
+    expect(ca.details).toEqual([`Require compliant device (report-only) (${POLICY.reportOnly}): report-only, targets the account through All users; all resources`]);
     expect(ca.message).toContain('not excluded from 1 of 3');
+  });
+
+  it('Conditional Access counts what Conditional Access counts: a role held only at administrative-unit scope excludes nothing; guest-only and no-resource policies cannot reach a member, but do reach a Guest', async () => {
+    const run = await posture((t) => {
+      // Privileged Role Administrator, active, but scoped to an administrative unit: Conditional Access ignores it.
+      t.activeAssignments.push({ id: 'au-scoped', principalId: BG1.id, roleDefinitionId: PRIVILEGED_ROLE_ADMIN_TEMPLATE, directoryScopeId: '/administrativeUnits/au000000-0000-4000-8000-000000000009', startDateTime: daysAgo(30), endDateTime: null, assignmentType: 'Assigned', memberType: 'Direct' });
+      t.users.find((u) => u.id === BG2.id)!.userType = 'Guest';
+      t.policies.push(
+        { id: '1a1a1a1a-0000-4000-8000-0000000001aa', displayName: 'Block guests', state: 'enabled', conditions: { users: { includeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest,b2bCollaborationGuest' } } }, grantControls: { builtInControls: ['block'] } },
+        { id: '1b1b1b1b-0000-4000-8000-0000000001bb', displayName: 'Terms of use for guests (legacy)', state: 'enabled', conditions: { users: { includeUsers: ['GuestsOrExternalUsers'] } }, grantControls: { builtInControls: ['mfa'] } },
+        { id: '1c1c1c1c-0000-4000-8000-0000000001cc', displayName: 'Placeholder (no resources)', state: 'enabled', conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['None'] } }, grantControls: { builtInControls: ['block'] } },
+        { id: '1d1d1d1d-0000-4000-8000-0000000001dd', displayName: 'Require compliant device except role admins', state: 'enabled', conditions: { users: { includeUsers: ['All'], excludeRoles: [PRIVILEGED_ROLE_ADMIN_TEMPLATE] } }, grantControls: { builtInControls: ['compliantDevice'] } },
+      );
+    });
+    const bg1 = check(run.json().checks, 'account/ca-excluded', BG1.upn);
+    expect(bg1.status).toBe('fail');
+    expect(bg1.details).toEqual(['Require compliant device except role admins (1d1d1d1d-0000-4000-8000-0000000001dd): enabled, targets the account through All users; all resources']);
+    expect(bg1.message).toBe('not excluded from 1 of 4 Conditional Access policies; 2 cover guests and external users only, 1 covers no resource (applications: None), so cannot apply to it');
+    const bg2 = check(run.json().checks, 'account/ca-excluded', BG2.upn);
+    expect(bg2.details).toEqual([
+      '[Block] Block guests (1a1a1a1a-0000-4000-8000-0000000001aa): enabled, targets the account through guest users (its userType is Guest); all resources',
+      'Require compliant device except role admins (1d1d1d1d-0000-4000-8000-0000000001dd): enabled, targets the account through All users; all resources',
+      'Terms of use for guests (legacy) (1b1b1b1b-0000-4000-8000-0000000001bb): enabled, targets the account through guest users (its userType is Guest); all resources',
+    ]);
   });
 
   it('exclusion group: missing, extra and nested members, not protected, owners', async () => {
@@ -120,6 +151,7 @@ describe('each check fails on a tenant built to break it', () => {
       g.owners = [ADMIN.id];
       t.groups.push({ id: '88888888-0000-4000-8000-000000000088', displayName: 'Helpdesk', isAssignableToRole: false, groupTypes: [], members: [], owners: [] });
       t.administrativeUnits.push({ id: 'au000000-0000-4000-8000-000000000001', displayName: 'Tier 0', isMemberManagementRestricted: false, members: [EXCLUSION_GROUP] });
+      t.permissions.push('AdministrativeUnit.Read.All');
     });
     expect(run.code).toBe(1);
     const checks = run.json().checks;
@@ -132,12 +164,22 @@ describe('each check fails on a tenant built to break it', () => {
     expect(check(checks, 'group/owners')).toMatchObject({ status: 'warn', details: [`owner: user ${ADMIN.upn} (${ADMIN.id})`] });
   });
 
-  it('exclusion group: a restricted management administrative unit protects it; a deleted group fails', async () => {
-    const restricted = await posture((t) => {
+  it('exclusion group: a restricted management administrative unit protects it (read with AdministrativeUnit.Read.All; without it Graph lists the unit with limited information); a deleted group fails', async () => {
+    const rmau = (t: GraphTenant) => {
       t.groups[0]!.isAssignableToRole = false;
       t.administrativeUnits.push({ id: 'au000000-0000-4000-8000-000000000002', displayName: 'Break-glass RMAU', isMemberManagementRestricted: true, members: [EXCLUSION_GROUP] });
+    };
+    const restricted = await posture((t) => {
+      rmau(t);
+      t.permissions.push('AdministrativeUnit.Read.All');
     });
     expect(check(restricted.json().checks, 'group/protected').message).toBe('it is in the restricted management administrative unit "Break-glass RMAU"');
+    const unreadable = await posture(rmau);
+    expect(check(unreadable.json().checks, 'group/protected')).toMatchObject({
+      status: 'unknown',
+      message: 'it is not role-assignable and is in administrative unit au000000-0000-4000-8000-000000000002, whose isMemberManagementRestricted the identity cannot read (Graph returns administrative units with limited information without AdministrativeUnit.Read.All)',
+      data: { permission: 'AdministrativeUnit.Read.All' },
+    });
     const gone = await posture((t) => void t.groups.splice(0, 1));
     expect(gone.code).toBe(1);
     expect(check(gone.json().checks, 'group/exists').message).toContain(`there is no group with object id ${EXCLUSION_GROUP}`);

@@ -9,21 +9,52 @@ export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = '62e90394-69f5-4237-9190-0121771
 
 export type ConditionalAccessPolicyState = 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
 
-/** conditionalAccessPolicy */
+/** conditionalAccessGuestsOrExternalUsers: `guestOrExternalUserTypes` is a comma-separated list (internalGuest, b2bCollaborationGuest, ...). */
+export interface ConditionalAccessGuestsOrExternalUsers {
+  guestOrExternalUserTypes?: string | null;
+  externalTenants?: unknown;
+}
+
+/** conditionalAccessUsers */
+export interface ConditionalAccessUsers {
+  includeUsers?: string[];
+  excludeUsers?: string[];
+  includeGroups?: string[];
+  excludeGroups?: string[];
+  includeRoles?: string[];
+  excludeRoles?: string[];
+  includeGuestsOrExternalUsers?: ConditionalAccessGuestsOrExternalUsers | null;
+  excludeGuestsOrExternalUsers?: ConditionalAccessGuestsOrExternalUsers | null;
+}
+
+/** conditionalAccessApplications */
+export interface ConditionalAccessApplications {
+  /** Application ids, or `All`, `None`, `Office365`, `MicrosoftAdminPortals`. */
+  includeApplications?: string[];
+  excludeApplications?: string[];
+  /** `urn:user:registersecurityinfo`, `urn:user:registerdevice`. */
+  includeUserActions?: string[];
+  includeAuthenticationContextClassRefs?: string[];
+  applicationFilter?: unknown;
+}
+
+/** conditionalAccessPolicy and its conditionalAccessConditionSet (the conditions posture describes). */
 export interface ConditionalAccessPolicy {
   id: string;
   displayName: string;
   state: ConditionalAccessPolicyState;
   conditions: {
-    users?: {
-      includeUsers?: string[];
-      excludeUsers?: string[];
-      includeGroups?: string[];
-      excludeGroups?: string[];
-      includeRoles?: string[];
-      excludeRoles?: string[];
-    } | null;
+    users?: ConditionalAccessUsers | null;
+    applications?: ConditionalAccessApplications | null;
     clientApplications?: { includeServicePrincipals?: string[]; excludeServicePrincipals?: string[] } | null;
+    /** all, browser, mobileAppsAndDesktopClients, exchangeActiveSync, easSupported, other. */
+    clientAppTypes?: string[];
+    platforms?: { includePlatforms?: string[]; excludePlatforms?: string[] } | null;
+    locations?: { includeLocations?: string[]; excludeLocations?: string[] } | null;
+    signInRiskLevels?: string[];
+    userRiskLevels?: string[];
+    devices?: { deviceFilter?: { mode?: string; rule?: string } | null } | null;
+    authenticationFlows?: { transferMethods?: string } | null;
   };
   grantControls?: { operator?: string; builtInControls?: string[]; authenticationStrength?: { id?: string; displayName?: string } | null } | null;
 }
@@ -79,6 +110,7 @@ export interface AuthenticationMethod {
   createdDateTime?: string | null;
   /** fido2AuthenticationMethod */
   model?: string | null;
+  aaGuid?: string | null;
   /** phoneAuthenticationMethod */
   phoneType?: string;
   phoneNumber?: string;
@@ -135,6 +167,13 @@ export interface AuthenticationMethodTarget {
   isRegistrationRequired?: boolean;
 }
 
+/** fido2KeyRestrictions: which authenticator models (AAGUIDs) may register and sign in. */
+export interface Fido2KeyRestrictions {
+  isEnforced?: boolean | null;
+  enforcementType?: 'allow' | 'block' | string | null;
+  aaGuids?: string[] | null;
+}
+
 /** fido2AuthenticationMethodConfiguration and x509CertificateAuthenticationMethodConfiguration */
 export interface AuthenticationMethodConfiguration {
   '@odata.type': string;
@@ -142,6 +181,8 @@ export interface AuthenticationMethodConfiguration {
   state: 'enabled' | 'disabled';
   includeTargets?: AuthenticationMethodTarget[];
   excludeTargets?: { targetType: 'user' | 'group'; id: string }[];
+  /** fido2AuthenticationMethodConfiguration only. */
+  keyRestrictions?: Fido2KeyRestrictions | null;
 }
 
 export const ODATA = {

@@ -94,7 +94,9 @@ function groupChecks(manifest: Manifest, reads: TenantReads, subject: Subject): 
     const restricted = units.find((u) => u.isMemberManagementRestricted === true);
     const unreadable = units.filter((u) => u.isMemberManagementRestricted === undefined || u.isMemberManagementRestricted === null);
     if (restricted) out.push({ id: 'group/protected', subject, status: 'pass', message: `it is in the restricted management administrative unit "${restricted.displayName}"` });
-    else if (unreadable.length > 0) out.push({ id: 'group/protected', subject, status: 'unknown', message: `it is not role-assignable and is in administrative unit${unreadable.length === 1 ? '' : 's'} ${unreadable.map((u) => `"${u.displayName}"`).join(', ')} whose isMemberManagementRestricted Graph did not return`, fix: 'Grant AdministrativeUnit.Read.All so Graph returns isMemberManagementRestricted, or check the unit in the Entra admin center.' });
+    // Without AdministrativeUnit.Read.All Graph lists the units "with limited information": the
+    // type and id only, every other property null (learn.microsoft.com/graph/api/group-list-memberof).
+    else if (unreadable.length > 0) out.push({ id: 'group/protected', subject, status: 'unknown', message: `it is not role-assignable and is in administrative unit${unreadable.length === 1 ? '' : 's'} ${unreadable.map((u) => (u.displayName ? `"${u.displayName}" (${u.id})` : u.id)).join(', ')}, whose isMemberManagementRestricted the identity cannot read (Graph returns administrative units with limited information without AdministrativeUnit.Read.All)`, fix: 'Grant the application permission AdministrativeUnit.Read.All (admin consent) so posture can tell whether the unit restricts management, or check the unit in the Entra admin center.', data: { permission: 'AdministrativeUnit.Read.All', administrativeUnits: unreadable.map((u) => u.id) } });
     else out.push({ id: 'group/protected', subject, status: 'fail', message: 'it is neither role-assignable nor in a restricted management administrative unit: any Groups Administrator, User Administrator or owner can add a member, and that member escapes every policy', fix: 'Recreate it as a role-assignable group (isAssignableToRole cannot be changed later), or put it in a restricted management administrative unit.' });
   }
 
@@ -156,6 +158,13 @@ function accountChecks(manifest: Manifest, reads: TenantReads, a: AccountReads):
   return out;
 }
 
+/**
+ * The account as Conditional Access sees it. Roles: only built-in roles held actively at directory
+ * scope count ("other role types aren't supported, including administrative unit-scoped roles",
+ * learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-users-groups):
+ * directory roles from transitiveMemberOf, PIM's active instances, or, without PIM, the plain
+ * assignments.
+ */
 function principalOf(a: AccountReads, reads: TenantReads): Principal | undefined {
   if (!a.memberOf.result.ok) return undefined;
   const groups = new Map<string, string>();
@@ -165,8 +174,13 @@ function principalOf(a: AccountReads, reads: TenantReads): Principal | undefined
     if (isType(o, ODATA.directoryRole) && o.roleTemplateId) roles.set(o.roleTemplateId.toLowerCase(), o.displayName ?? o.roleTemplateId);
   }
   const names = new Map((reads.roleDefinitions.result.ok ? reads.roleDefinitions.result.value : []).map((d) => [(d.templateId ?? d.id).toLowerCase(), d.displayName]));
-  if (a.activeRoles.result.ok) for (const r of a.activeRoles.result.value) roles.set(r.roleDefinitionId.toLowerCase(), names.get(r.roleDefinitionId.toLowerCase()) ?? r.roleDefinitionId);
-  return { id: a.account.objectId.toLowerCase(), groups, roles };
+  const assignments = a.plainRoles ? (a.plainRoles.result.ok ? a.plainRoles.result.value : []) : a.activeRoles.result.ok ? a.activeRoles.result.value : [];
+  for (const r of assignments) {
+    if (r.directoryScopeId !== '/') continue;
+    roles.set(r.roleDefinitionId.toLowerCase(), names.get(r.roleDefinitionId.toLowerCase()) ?? r.roleDefinitionId);
+  }
+  const userType = a.user.result.ok ? (a.user.result.value.userType ?? null) : null;
+  return { id: a.account.objectId.toLowerCase(), userType, groups, roles };
 }
 
 function roleCheck(a: AccountReads, reads: TenantReads, subject: Subject): CheckResult {

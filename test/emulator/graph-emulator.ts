@@ -18,8 +18,9 @@ import { clientEnv, entraResponse, requestBody, startHttpsEndpoint, stopHttpsEnd
  * DefaultAzureCredential: HTTPS on 127.0.0.1, Entra's token endpoint (a token per tenant, only for
  * Graph's own scope), tenants held in memory, responses in the v1.0 reference's shapes with
  * `@odata.type`, `$select`, `$filter` (only the forms Graph documents for these lists), paging
- * by `@odata.nextLink`, 403 for a permission the tenant did not grant, licence refusals, and
- * injected throttling (429 + Retry-After in seconds, as Graph sends it).
+ * by `@odata.nextLink`, 403 for a permission the tenant did not grant, limited information for
+ * objects of a type the permissions cannot read, licence refusals, and injected throttling
+ * (429 + Retry-After in seconds, as Graph sends it).
  */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -176,6 +177,84 @@ function select<T extends object>(object: T, query: URLSearchParams, always: str
   return Object.fromEntries(Object.entries(object).filter(([k]) => wanted.has(k))) as Partial<T>;
 }
 
+/**
+ * Who may read each derived type of a directoryObject collection (members, owners, memberOf,
+ * transitiveMembers, transitiveMemberOf). Without one of these permissions Graph still lists the
+ * object, "but with limited information": only `@odata.type` and `id`, the other properties null
+ * (learn.microsoft.com/graph/permissions-overview, limited information returned for inaccessible
+ * member objects; the note on group-list-memberof and user-list-transitivememberof).
+ */
+const TYPE_READ: Record<string, string[]> = {
+  '#microsoft.graph.user': ['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'],
+  '#microsoft.graph.group': ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'],
+  '#microsoft.graph.administrativeUnit': ['AdministrativeUnit.Read.All', 'Directory.Read.All'],
+  '#microsoft.graph.directoryRole': ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All'],
+  '#microsoft.graph.servicePrincipal': ['Application.Read.All', 'Directory.Read.All'],
+};
+
+function visible(tenant: GraphTenant, object: Record<string, unknown>, query: URLSearchParams): Record<string, unknown> {
+  const type = String(object['@odata.type']);
+  const readers = TYPE_READ[type];
+  if (!readers || readers.some((p) => tenant.permissions.includes(p))) return select(object, query);
+  const fields = (query.get('$select') ?? Object.keys(object).join(',')).split(',').filter((f) => f && f !== 'id' && f !== '@odata.type');
+  return { '@odata.type': type, id: object['id'], ...Object.fromEntries(fields.map((f) => [f, null])) };
+}
+
+/**
+ * A conditionalAccessPolicy as Graph v1.0 returns it: every property of the policy, its
+ * conditionalAccessConditionSet, conditionalAccessUsers, conditionalAccessApplications and
+ * grantControls present (null or [] when not set), whatever the tenant fixture spelled out. A
+ * fixture without `applications` covers all resources (`includeApplications: ['All']`).
+ */
+function policyWire(p: ConditionalAccessPolicy): Record<string, unknown> {
+  const c = p.conditions;
+  const users = c.users;
+  const apps = c.applications;
+  return {
+    id: p.id,
+    templateId: null,
+    displayName: p.displayName,
+    createdDateTime: '2024-01-15T09:00:00Z',
+    modifiedDateTime: null,
+    state: p.state,
+    sessionControls: null,
+    conditions: {
+      userRiskLevels: c.userRiskLevels ?? [],
+      signInRiskLevels: c.signInRiskLevels ?? [],
+      clientAppTypes: c.clientAppTypes ?? ['all'],
+      servicePrincipalRiskLevels: [],
+      insiderRiskLevels: null,
+      platforms: c.platforms ?? null,
+      locations: c.locations ?? null,
+      devices: c.devices ?? null,
+      clientApplications: c.clientApplications ?? null,
+      authenticationFlows: c.authenticationFlows ?? null,
+      applications: {
+        includeApplications: apps?.includeApplications ?? (apps ? [] : ['All']),
+        excludeApplications: apps?.excludeApplications ?? [],
+        includeUserActions: apps?.includeUserActions ?? [],
+        includeAuthenticationContextClassRefs: apps?.includeAuthenticationContextClassRefs ?? [],
+        applicationFilter: apps?.applicationFilter ?? null,
+      },
+      users: users
+        ? {
+            includeUsers: users.includeUsers ?? [],
+            excludeUsers: users.excludeUsers ?? [],
+            includeGroups: users.includeGroups ?? [],
+            excludeGroups: users.excludeGroups ?? [],
+            includeRoles: users.includeRoles ?? [],
+            excludeRoles: users.excludeRoles ?? [],
+            includeGuestsOrExternalUsers: users.includeGuestsOrExternalUsers ?? null,
+            excludeGuestsOrExternalUsers: users.excludeGuestsOrExternalUsers ?? null,
+          }
+        : null,
+    },
+    grantControls: p.grantControls
+      ? { operator: p.grantControls.operator ?? 'OR', builtInControls: p.grantControls.builtInControls ?? [], customAuthenticationFactors: [], termsOfUse: [], authenticationStrength: p.grantControls.authenticationStrength ?? null }
+      : null,
+  };
+}
+
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** `$filter=principalId eq '...'` or `roleDefinitionId eq '...'`: what the role management lists support here. */
@@ -230,7 +309,9 @@ const USER_READ = ['User.Read.All', READ_DIRECTORY];
 const POLICY_READ = ['Policy.Read.All'];
 
 const ROUTES: Route[] = [
-  { pattern: /^\/identity\/conditionalAccess\/policies$/, permissions: [...POLICY_READ, 'Policy.ReadWrite.ConditionalAccess'], handle: (t) => ({ status: 200, body: t.policies }) },
+  // conditionalaccessroot-list-policies: Policy.Read.All, "higher privileged permissions: not available"
+  // (Policy.ReadWrite.ConditionalAccess alone cannot read them).
+  { pattern: /^\/identity\/conditionalAccess\/policies$/, permissions: POLICY_READ, handle: (t) => ({ status: 200, body: t.policies.map(policyWire) }) },
   {
     pattern: /^\/groups\/([^/]+)$/,
     permissions: GROUP_READ,
@@ -245,12 +326,12 @@ const ROUTES: Route[] = [
     handle: (t, m, q) => {
       const g = t.groups.find((x) => same(x.id, m[1]!));
       if (!g) return notFound(m[1]!);
-      if (m[2] === 'owners') return { status: 200, body: g.owners.map((id) => select(directoryObject(t, id)!, q)) };
-      if (m[2] === 'members') return { status: 200, body: g.members.map((id) => select(directoryObject(t, id)!, q)) };
-      if (m[2] === 'transitiveMembers') return { status: 200, body: transitiveMembers(t, g).map((id) => select(directoryObject(t, id)!, q)) };
+      if (m[2] === 'owners') return { status: 200, body: g.owners.map((id) => visible(t, directoryObject(t, id)!, q)) };
+      if (m[2] === 'members') return { status: 200, body: g.members.map((id) => visible(t, directoryObject(t, id)!, q)) };
+      if (m[2] === 'transitiveMembers') return { status: 200, body: transitiveMembers(t, g).map((id) => visible(t, directoryObject(t, id)!, q)) };
       const groups = t.groups.filter((x) => x.members.some((id) => same(id, g.id))).map(groupObject);
       const units = t.administrativeUnits.filter((u) => u.members.some((id) => same(id, g.id))).map(({ members: _m, ...u }) => ({ '@odata.type': '#microsoft.graph.administrativeUnit', ...u }));
-      return { status: 200, body: [...groups, ...units].map((o) => select(o, q)) };
+      return { status: 200, body: [...groups, ...units].map((o) => visible(t, o, q)) };
     },
   },
   {
@@ -282,7 +363,7 @@ const ROUTES: Route[] = [
         return { '@odata.type': '#microsoft.graph.directoryRole', id: `dr-${roleId}`, displayName: def?.displayName ?? roleId, roleTemplateId: def?.templateId ?? roleId };
       });
       const units = t.administrativeUnits.filter((a) => principals.some((p) => a.members.some((id) => same(id, p)))).map(({ members: _m, ...a }) => ({ '@odata.type': '#microsoft.graph.administrativeUnit', ...a }));
-      return { status: 200, body: [...groups.map(groupObject), ...roles, ...units].map((o) => select(o, q)) };
+      return { status: 200, body: [...groups.map(groupObject), ...roles, ...units].map((o) => visible(t, o, q)) };
     },
   },
   {

@@ -31,7 +31,7 @@ export function healthyTenant(): GraphTenant {
     groups: [{ id: EXCLUSION_GROUP, displayName: 'CA-Exclusion-EmergencyAccess', isAssignableToRole: true, securityEnabled: true, groupTypes: [], membershipRule: null, onPremisesSyncEnabled: null, members: [BG1.id, BG2.id], owners: [] }],
     administrativeUnits: [],
     policies: [
-      { id: POLICY.blockLegacy, displayName: 'Block legacy authentication', state: 'enabled', conditions: { users: { includeUsers: ['All'], ...exclude }, clientApplications: null }, grantControls: { operator: 'OR', builtInControls: ['block'] } },
+      { id: POLICY.blockLegacy, displayName: 'Block legacy authentication', state: 'enabled', conditions: { users: { includeUsers: ['All'], ...exclude }, applications: { includeApplications: ['All'] }, clientAppTypes: ['exchangeActiveSync', 'other'], clientApplications: null }, grantControls: { operator: 'OR', builtInControls: ['block'] } },
       { id: POLICY.mfaAll, displayName: 'Require MFA for all users', state: 'enabled', conditions: { users: { includeUsers: ['All'], ...exclude }, clientApplications: null }, grantControls: { operator: 'OR', builtInControls: ['mfa'] } },
       { id: POLICY.reportOnly, displayName: 'Require compliant device (report-only)', state: 'enabledForReportingButNotEnforced', conditions: { users: { includeUsers: ['All'], ...exclude }, clientApplications: null }, grantControls: { operator: 'OR', builtInControls: ['compliantDevice'] } },
       { id: 'd15ab1ed-0000-4000-8000-00000000d15a', displayName: 'Old pilot policy (disabled)', state: 'disabled', conditions: { users: { includeUsers: ['All'], excludeUsers: [], excludeGroups: [], excludeRoles: [] }, clientApplications: null }, grantControls: { operator: 'OR', builtInControls: ['block'] } },
