@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from '../generator/graph/graph-types.js';
 import { GraphEmulator, type GraphTenant } from './emulator/graph-emulator.js';
-import { ADMIN, BG1, BG2, daysAgo, EXCLUSION_GROUP, healthyTenant, POLICY, PRIVILEGED_ROLE_ADMIN_TEMPLATE } from './emulator/graph-tenants.js';
+import { AAGUID, ADMIN, BG1, BG2, daysAgo, EXCLUSION_GROUP, healthyTenant, POLICY, PRIVILEGED_ROLE_ADMIN_TEMPLATE } from './emulator/graph-tenants.js';
 import { EXAMPLE_MANIFEST } from './helpers/harness.js';
 import { spawnCli } from './helpers/spawn-cli.js';
 
@@ -20,6 +20,7 @@ interface JsonCheck {
   message: string;
   subject: { kind: string; userPrincipalName?: string };
   details?: string[];
+  fix?: string;
   data?: Record<string, unknown>;
   location: { file: string; line: number };
 }
@@ -223,7 +224,7 @@ describe('each check fails on a tenant built to break it', () => {
     expect(check(eligible.json().checks, 'account/role', BG2.upn)).toMatchObject({ status: 'warn' });
   });
 
-  it('methods: no passkey, weaker methods named (phone, Authenticator, active TAP), an expired TAP does not count', async () => {
+  it('methods: no passkey, weaker methods named (phone, Authenticator, active TAP), an expired TAP does not count, a TAP not yet valid does', async () => {
     const run = await posture((t) => {
       t.methods[BG1.id] = [
         { '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', id: 'p1' },
@@ -241,20 +242,48 @@ describe('each check fails on a tenant built to break it', () => {
       'an active Temporary Access Pass (from 2026-01-01T00:00:00Z, 60 minutes)',
     ]);
     expect(check(checks, 'account/weak-methods', BG2.upn).status).toBe('pass');
+    // temporaryAccessPassAuthenticationMethod: isUsable is false until startDateTime (NotYetValid), then the pass works.
+    const scheduled = await posture((t) => void t.methods[BG2.id]!.push({ '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod', id: 'tap3', isUsable: false, lifetimeInMinutes: 480, startDateTime: '2030-06-01T08:00:00Z', methodUsabilityReason: 'NotYetValid' }));
+    expect(check(scheduled.json().checks, 'account/weak-methods', BG2.upn)).toMatchObject({ status: 'fail', details: ['a Temporary Access Pass that becomes usable at 2030-06-01T08:00:00Z (480 minutes; methodUsabilityReason NotYetValid)'] });
+  });
+
+  it('methods: a passkey the FIDO2 key restrictions refuse does not count (they apply to sign-in, not only registration)', async () => {
+    const run = await posture((t) => void (t.methodConfigurations.fido2.keyRestrictions = { isEnforced: true, enforcementType: 'allow', aaGuids: [AAGUID.yubikey5Nfc] }));
+    expect(run.code).toBe(1);
+    const checks = run.json().checks;
+    expect(check(checks, 'account/phishing-resistant', BG1.upn).status).toBe('pass');
+    expect(check(checks, 'account/phishing-resistant', BG2.upn)).toMatchObject({
+      status: 'fail',
+      message: `its FIDO2 passkeys cannot sign in: the FIDO2 policy's key restrictions refuse FIDO2 passkey YubiKey 5C (safe B) (YubiKey 5C) (AAGUID ${AAGUID.yubikey5c}), and it has no certificate-based sign-in`,
+    });
+    expect(check(checks, 'account/phishing-resistant', BG2.upn).fix).toContain('add these AAGUIDs to the allow list');
+    // One key allowed, one blocked: the account still gets in, but the key in the other safe would not work.
+    const blocked = await posture((t) => {
+      t.methodConfigurations.fido2.keyRestrictions = { isEnforced: true, enforcementType: 'block', aaGuids: [AAGUID.yubikey5c.toUpperCase()] };
+      t.methods[BG1.id]!.push({ '@odata.type': '#microsoft.graph.fido2AuthenticationMethod', id: 'k2', displayName: 'YubiKey 5C (safe C)', model: 'YubiKey 5C', aaGuid: AAGUID.yubikey5c });
+    });
+    expect(check(blocked.json().checks, 'account/phishing-resistant', BG1.upn)).toMatchObject({ status: 'warn', data: { refusedKeys: [{ id: 'k2', aaGuid: AAGUID.yubikey5c }] } });
   });
 
   it('validation: overdue with the date, due soon warns, never signed in fails', async () => {
     const run = await posture((t) => {
-      t.users.find((u) => u.id === BG1.id)!.signInActivity = { lastSuccessfulSignInDateTime: daysAgo(120) };
+      t.users.find((u) => u.id === BG1.id)!.signInActivity = { lastSignInDateTime: daysAgo(120), lastSuccessfulSignInDateTime: daysAgo(120) };
       t.users.find((u) => u.id === BG2.id)!.signInActivity = { lastSuccessfulSignInDateTime: null, lastSignInDateTime: daysAgo(2) };
     });
     const checks = run.json().checks;
     const overdue = check(checks, 'account/validation', BG1.upn);
-    expect(overdue.message).toMatch(/^validation overdue since \d{4}-\d\d-\d\d: last successful sign-in \d{4}-\d\d-\d\d \(120 days ago, interval 90 days\)$/);
+    expect(overdue.message).toMatch(/^validation overdue since \d{4}-\d\d-\d\d: last successful interactive sign-in no later than \d{4}-\d\d-\d\d \(120 days ago, interval 90 days\)$/);
     expect(check(checks, 'account/validation', BG2.upn).message).toContain('records no successful sign-in');
-    const soon = await posture((t) => void (t.users.find((u) => u.id === BG1.id)!.signInActivity = { lastSuccessfulSignInDateTime: daysAgo(85) }), ['--format', 'json', '--detailed-exitcode']);
+    const soon = await posture((t) => void (t.users.find((u) => u.id === BG1.id)!.signInActivity = { lastSignInDateTime: daysAgo(85), lastSuccessfulSignInDateTime: daysAgo(85) }), ['--format', 'json', '--detailed-exitcode']);
     expect(soon.code).toBe(2);
     expect(check(soon.json().checks, 'account/validation', BG1.upn)).toMatchObject({ status: 'warn' });
+    // A token refresh yesterday is a successful sign-in, not a test: the last interactive attempt bounds the date.
+    const refreshed = await posture((t) => void (t.users.find((u) => u.id === BG1.id)!.signInActivity = { lastSignInDateTime: daysAgo(100), lastNonInteractiveSignInDateTime: daysAgo(1), lastSuccessfulSignInDateTime: daysAgo(1) }));
+    const bounded = check(refreshed.json().checks, 'account/validation', BG1.upn);
+    expect(bounded).toMatchObject({ status: 'fail', data: { intervalDays: 90 } });
+    expect(bounded.message).toContain('(100 days ago, interval 90 days)');
+    const neverInteractive = await posture((t) => void (t.users.find((u) => u.id === BG1.id)!.signInActivity = { lastSignInDateTime: null, lastSuccessfulSignInDateTime: daysAgo(3) }));
+    expect(check(neverInteractive.json().checks, 'account/validation', BG1.upn).message).toContain('records no interactive sign-in');
   });
 
   it('tenant: SSPR for administrators, FIDO2 disabled or excluding the accounts, Global Administrator count', async () => {

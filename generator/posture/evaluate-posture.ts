@@ -6,7 +6,7 @@ import { isType, type AccountReads, type Read, type TenantReads } from './read-t
 
 /** A test is "due" this many days before the interval runs out (the reminder playbook uses the same). */
 export const DUE_WITHIN_DAYS = 14;
-/** Microsoft's guidance band for Global Administrators that CISA SCuBA MS.AAD.7.1v1 sets: 2 to 8. */
+/** CISA SCuBA MS.AAD.7.1v1: at least 2 and at most 8 Global Administrators (Microsoft's own guidance: more than one, fewer than five). */
 export const GLOBAL_ADMIN_RANGE = { min: 2, max: 8 } as const;
 
 const TENANT: Subject = { kind: 'tenant' };
@@ -226,30 +226,62 @@ const LESSER: Record<string, string> = {
 function methodLabel(m: AuthenticationMethod): string {
   const type = m['@odata.type'].toLowerCase();
   if (type === ODATA.phone.toLowerCase()) return `${WEAK[ODATA.phone]}: ${m.phoneType ?? 'phone'} ${m.phoneNumber ?? ''}`.trim();
-  if (type === ODATA.temporaryAccessPass.toLowerCase()) return `${WEAK[ODATA.temporaryAccessPass]} (from ${m.startDateTime ?? 'now'}, ${m.lifetimeInMinutes ?? '?'} minutes)`;
+  if (type === ODATA.temporaryAccessPass.toLowerCase()) {
+    return m.isUsable === true ? `${WEAK[ODATA.temporaryAccessPass]} (from ${m.startDateTime ?? 'now'}, ${m.lifetimeInMinutes ?? '?'} minutes)` : `a Temporary Access Pass that becomes usable at ${m.startDateTime ?? 'its start time'} (${m.lifetimeInMinutes ?? '?'} minutes; methodUsabilityReason NotYetValid)`;
+  }
   const known = Object.entries({ ...WEAK, ...LESSER }).find(([t]) => t.toLowerCase() === type)?.[1];
   return `${known ?? type.replace('#microsoft.graph.', '')}${m.displayName ? `: ${m.displayName}` : ''}`;
+}
+
+/**
+ * Whether the FIDO2 policy's key restrictions let this key sign in. They apply "for both
+ * registration and authentication": a key whose AAGUID is blocked, or not on an allow list, "can no
+ * longer be used for sign-in" (learn.microsoft.com/entra/identity/authentication/how-to-enable-passkey-fido2,
+ * key restriction policy). Undefined when the policy could not be read or the key has no AAGUID.
+ */
+function keyAllowed(fido2: Read<AuthenticationMethodConfiguration>, key: AuthenticationMethod): boolean | undefined {
+  if (!fido2.result.ok) return undefined;
+  const restrictions = fido2.result.value.keyRestrictions;
+  if (!restrictions?.isEnforced) return true;
+  const aaGuid = key.aaGuid?.toLowerCase();
+  if (!aaGuid) return undefined;
+  const listed = (restrictions.aaGuids ?? []).some((g) => g.toLowerCase() === aaGuid);
+  return restrictions.enforcementType === 'block' ? !listed : listed;
+}
+
+function keyLabel(m: AuthenticationMethod): string {
+  return `FIDO2 passkey ${m.displayName ?? ''}${m.model ? ` (${m.model})` : ''}`.replace('  ', ' ').trim();
 }
 
 function methodChecks(a: AccountReads, reads: TenantReads, subject: Subject): CheckResult[] {
   if (!a.methods.result.ok) return [unknownResult('account/phishing-resistant', subject, a.methods, 'phishing-resistant method'), unknownResult('account/weak-methods', subject, a.methods, 'weaker methods')];
   const methods = a.methods.result.value;
   const fido2 = methods.filter((m) => isType(m, ODATA.fido2));
+  const refused = fido2.filter((m) => keyAllowed(reads.fido2, m) === false);
+  const keys = fido2.filter((m) => !refused.includes(m));
   const certificate = certificateSignIn(a, reads);
   const out: CheckResult[] = [];
-  if (fido2.length > 0 || certificate) {
-    const what = [...fido2.map((m) => `FIDO2 passkey ${m.displayName ?? ''}${m.model ? ` (${m.model})` : ''}`.replace('  ', ' ').trim()), ...(certificate ? [certificate] : [])];
-    out.push({ id: 'account/phishing-resistant', subject, status: 'pass', message: `has a phishing-resistant method: ${what.join('; ')}` });
+  const refusedText = refused.map((m) => `${keyLabel(m)} (AAGUID ${m.aaGuid})`).join('; ');
+  const restriction = reads.fido2.result.ok ? reads.fido2.result.value.keyRestrictions : undefined;
+  const refusedFix = `Passkey (FIDO2) > Configure > key restrictions (${restriction?.enforcementType ?? 'allow'} list): ${restriction?.enforcementType === 'block' ? 'remove these AAGUIDs from the block list' : 'add these AAGUIDs to the allow list'}, or register keys of an allowed model.`;
+  if (keys.length > 0 || certificate) {
+    const what = [...keys.map(keyLabel), ...(certificate ? [certificate] : [])];
+    if (refused.length > 0) out.push({ id: 'account/phishing-resistant', subject, status: 'warn', message: `has a phishing-resistant method: ${what.join('; ')}; but the FIDO2 policy's key restrictions refuse ${refusedText} for sign-in`, fix: refusedFix, data: { refusedKeys: refused.map((m) => ({ id: m.id, aaGuid: m.aaGuid ?? null })) } });
+    else out.push({ id: 'account/phishing-resistant', subject, status: 'pass', message: `has a phishing-resistant method: ${what.join('; ')}` });
+  } else if (refused.length > 0) {
+    out.push({ id: 'account/phishing-resistant', subject, status: 'fail', message: `its FIDO2 passkeys cannot sign in: the FIDO2 policy's key restrictions refuse ${refusedText}, and it has no certificate-based sign-in`, fix: refusedFix, data: { refusedKeys: refused.map((m) => ({ id: m.id, aaGuid: m.aaGuid ?? null })) } });
   } else {
     const hello = methods.some((m) => isType(m, ODATA.windowsHello) || isType(m, ODATA.platformCredential));
     out.push({ id: 'account/phishing-resistant', subject, status: 'fail', message: `has no FIDO2 passkey and no certificate-based sign-in${hello ? ' (it has Windows Hello or a platform credential, phishing-resistant but bound to one device that may be unreachable in an emergency)' : ''}`, fix: 'Register two FIDO2 security keys for the account and keep them in separate safes.' });
   }
-  const usable = (m: AuthenticationMethod) => !isType(m, ODATA.temporaryAccessPass) || m.isUsable === true;
+  // A Temporary Access Pass counts while usable, and before its start time too (NotYetValid): it
+  // becomes usable without anyone acting (temporaryAccessPassAuthenticationMethod, methodUsabilityReason).
+  const usable = (m: AuthenticationMethod) => !isType(m, ODATA.temporaryAccessPass) || m.isUsable === true || m.methodUsabilityReason?.toLowerCase() === 'notyetvalid';
   const weak = methods.filter((m) => Object.keys(WEAK).some((t) => isType(m, t)) && usable(m));
   const lesser = methods.filter((m) => Object.keys(LESSER).some((t) => isType(m, t)));
   if (weak.length > 0) out.push({ id: 'account/weak-methods', subject, status: 'fail', message: `has ${weak.length} weaker method${weak.length === 1 ? '' : 's'} a help desk or attacker could use instead of the key`, fix: 'Delete these methods (Entra admin center > the account > Authentication methods); keep only FIDO2 keys (and the password).', details: [...weak, ...lesser].map(methodLabel), data: { methods: [...weak, ...lesser].map((m) => ({ type: m['@odata.type'], id: m.id })) } });
   else if (lesser.length > 0) out.push({ id: 'account/weak-methods', subject, status: 'warn', message: `has ${lesser.length} other method${lesser.length === 1 ? '' : 's'} besides its keys`, fix: 'Delete methods the account does not need.', details: lesser.map(methodLabel), data: { methods: lesser.map((m) => ({ type: m['@odata.type'], id: m.id })) } });
-  else out.push({ id: 'account/weak-methods', subject, status: 'pass', message: 'has no phone, SMS, Authenticator, OATH code or active Temporary Access Pass' });
+  else out.push({ id: 'account/weak-methods', subject, status: 'pass', message: 'has no phone, SMS, Authenticator, OATH code or usable or scheduled Temporary Access Pass' });
   return out;
 }
 
@@ -282,18 +314,31 @@ function fido2Targeting(fido2: Read<AuthenticationMethodConfiguration>, a: Accou
   return { id, subject, status: 'pass', message: 'the FIDO2 method policy includes the account and does not exclude it' };
 }
 
+/**
+ * signInActivity has no "last successful interactive sign-in": lastSignInDateTime is the last
+ * interactive attempt, successful or not, and lastSuccessfulSignInDateTime the last success,
+ * interactive or not (learn.microsoft.com/graph/api/resources/signinactivity). The last successful
+ * interactive sign-in (a test) is no later than either, so the earlier of the two is what a test
+ * is known not to be newer than: overdue by that date is overdue for certain.
+ */
 function validationCheck(manifest: Manifest, a: AccountReads, now: Date, subject: Subject): CheckResult {
   const id = 'account/validation';
   const interval = manifest.validationIntervalDays ?? DEFAULT_VALIDATION_INTERVAL_DAYS;
   if (!a.signIn.result.ok) return unknownResult(id, subject, a.signIn, 'last successful sign-in');
-  const last = a.signIn.result.value.signInActivity?.lastSuccessfulSignInDateTime;
-  if (!last) return { id, subject, status: 'fail', message: `validation overdue: Entra ID records no successful sign-in (lastSuccessfulSignInDateTime is empty; Graph records it since December 2023)`, fix: `Sign in with the account as a test (README: The 90-day drill), then run breakglass drill.`, data: { lastSuccessfulSignIn: null, intervalDays: interval } };
-  const at = new Date(last);
+  const activity = a.signIn.result.value.signInActivity;
+  const success = activity?.lastSuccessfulSignInDateTime ?? null;
+  const interactive = activity?.lastSignInDateTime ?? null;
+  const facts = { lastSuccessfulSignIn: success, lastInteractiveSignIn: interactive, intervalDays: interval };
+  const fix = 'Sign in with the account as a test (README: The 90-day drill), then run breakglass drill.';
+  if (!success) return { id, subject, status: 'fail', message: 'validation overdue: Entra ID records no successful sign-in (lastSuccessfulSignInDateTime is empty; Graph records it since December 2023)', fix, data: facts };
+  if (!interactive) return { id, subject, status: 'fail', message: 'validation overdue: Entra ID records no interactive sign-in (lastSignInDateTime is empty; Graph keeps it since April 2020): the successful sign-ins were non-interactive', fix, data: facts };
+  const at = new Date(Math.min(Date.parse(success), Date.parse(interactive)));
   const due = new Date(at.getTime() + interval * 86_400_000);
   const age = days(now.getTime() - at.getTime());
   const left = days(due.getTime() - now.getTime());
-  const data = { lastSuccessfulSignIn: last, dueDate: isoDate(due), intervalDays: interval };
-  if (due.getTime() < now.getTime()) return { id, subject, status: 'fail', message: `validation overdue since ${isoDate(due)}: last successful sign-in ${isoDate(at)} (${age} days ago, interval ${interval} days)`, fix: 'Test the account now (README: The 90-day drill) and record the evidence with breakglass drill.', data };
-  if (left <= DUE_WITHIN_DAYS) return { id, subject, status: 'warn', message: `validation due by ${isoDate(due)} (in ${left} days): last successful sign-in ${isoDate(at)}`, fix: 'Plan the test sign-in before the due date.', data };
-  return { id, subject, status: 'pass', message: `last successful sign-in ${isoDate(at)} (${age} days ago); next test due by ${isoDate(due)}`, data };
+  const data = { ...facts, testedNoLaterThan: at.toISOString(), dueDate: isoDate(due) };
+  const tested = `last successful interactive sign-in no later than ${isoDate(at)}`;
+  if (due.getTime() < now.getTime()) return { id, subject, status: 'fail', message: `validation overdue since ${isoDate(due)}: ${tested} (${age} days ago, interval ${interval} days)`, fix: 'Test the account now (README: The 90-day drill) and record the evidence with breakglass drill.', data };
+  if (left <= DUE_WITHIN_DAYS) return { id, subject, status: 'warn', message: `validation due by ${isoDate(due)} (in ${left} days): ${tested}`, fix: 'Plan the test sign-in before the due date.', data };
+  return { id, subject, status: 'pass', message: `${tested} (${age} days ago); next test due by ${isoDate(due)}`, data };
 }

@@ -12,7 +12,8 @@ import type { CheckResult, CheckStatus } from './check-result.js';
 export const NOT_CHECKED: readonly string[] = [
   'whether anyone knows the passwords and where the FIDO2 keys are: test the accounts (breakglass drill)',
   'whether a certificate or smart card for certificate-based sign-in exists: Graph shows only certificateUserIds and the method policy',
-  'whether the last successful sign-in was interactive: signInActivity counts non-interactive ones too (the reminder playbook and drill read interactive sign-ins from the workspace)',
+  'the exact last successful interactive sign-in: signInActivity keeps the last interactive attempt (successful or not) and the last success (interactive or not), so the validation date is the earlier of the two, an upper bound (the reminder playbook and drill read interactive sign-ins from the workspace)',
+  'hardware OATH tokens: the v1.0 methods list returns only the method types of v1.0, which has none for them, so weak-methods cannot see one',
   'per-user MFA (legacy) and Identity Protection user-risk policies: not in Graph v1.0',
   'PIM-eligible Global Administrators are not counted (v1.0 lists them per principal only)',
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from '../../generator/graph/graph-types.js';
+import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID, type AuthenticationMethodConfiguration } from '../../generator/graph/graph-types.js';
 import type { GraphTenant } from './graph-emulator.js';
 
 /** The accounts and group of examples/accounts.yaml. */
@@ -8,6 +8,9 @@ export const BG2 = { id: '2e5438a8-b3ae-3dd1-b6b8-4bbcb29cae45', upn: 'bg-emerge
 export const EXCLUSION_GROUP = '8d0f2b6c-3e1a-4c7d-9b5e-6a2f1d8c4e73';
 export const ADMIN = { id: '5f0c1e2d-3b4a-4c5d-8e6f-7a8b9c0d1e2f', upn: 'adele.admin@contoso.onmicrosoft.com' };
 export const PRIVILEGED_ROLE_ADMIN_TEMPLATE = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
+
+/** Authenticator attestation GUIDs of two security key models, as their vendor publishes them. */
+export const AAGUID = { yubikey5Nfc: '2fc0579f-8113-47ea-b116-bb5a8db9202a', yubikey5c: 'ee882879-721c-4913-9775-3dfcce97072a' };
 
 const DAY = 86_400_000;
 export const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
@@ -45,12 +48,12 @@ export function healthyTenant(): GraphTenant {
     activeAssignments: [assigned(BG1.id), assigned(BG2.id), assigned(ADMIN.id)],
     eligibleAssignments: [],
     methods: {
-      [BG1.id]: [method('passwordAuthenticationMethod', { createdDateTime: daysAgo(400) }), method('fido2AuthenticationMethod', { displayName: 'YubiKey 5 NFC (safe A)', model: 'YubiKey 5 NFC' })],
-      [BG2.id]: [method('passwordAuthenticationMethod', { createdDateTime: daysAgo(400) }), method('fido2AuthenticationMethod', { displayName: 'YubiKey 5C (safe B)', model: 'YubiKey 5C' })],
+      [BG1.id]: [method('passwordAuthenticationMethod', { createdDateTime: daysAgo(400) }), method('fido2AuthenticationMethod', { displayName: 'YubiKey 5 NFC (safe A)', model: 'YubiKey 5 NFC', aaGuid: AAGUID.yubikey5Nfc, attestationCertificates: [], attestationLevel: 'attested', createdDateTime: daysAgo(400) })],
+      [BG2.id]: [method('passwordAuthenticationMethod', { createdDateTime: daysAgo(400) }), method('fido2AuthenticationMethod', { displayName: 'YubiKey 5C (safe B)', model: 'YubiKey 5C', aaGuid: AAGUID.yubikey5c, attestationCertificates: [], attestationLevel: 'attested', createdDateTime: daysAgo(400) })],
     },
     authorizationPolicy: { id: 'authorizationPolicy', allowedToUseSSPR: false },
     methodConfigurations: {
-      fido2: { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', id: 'Fido2', state: 'enabled', includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }], excludeTargets: [] },
+      fido2: { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', id: 'Fido2', state: 'enabled', isSelfServiceRegistrationAllowed: true, isAttestationEnforced: true, keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] }, includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }], excludeTargets: [] } as AuthenticationMethodConfiguration,
       x509certificate: { '@odata.type': '#microsoft.graph.x509CertificateAuthenticationMethodConfiguration', id: 'X509Certificate', state: 'disabled', includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }], excludeTargets: [] },
     },
     permissions: ['Policy.Read.All', 'User.Read.All', 'GroupMember.Read.All', 'UserAuthenticationMethod.Read.All', 'RoleManagement.Read.Directory', 'AuditLog.Read.All'],
