@@ -44,7 +44,11 @@ describe('validation reminder playbook', () => {
     const get = loop.actions!['Get_overdue_incident']!['inputs'] as Json;
     expect(get['method']).toBe('GET');
     const ifNone = loop.actions!['If_no_incident_yet'] as Json & { actions: Record<string, { inputs: Json }> };
-    expect(ifNone['expression']).toEqual({ and: [{ equals: ["@outputs('Get_overdue_incident')?['statusCode']", 404] }] });
+    // Created unless the GET found it: a 404, and also a refused GET (403, the identity lacks the
+    // Sentinel role), whose PUT then fails the run where the run history shows it; with `== 404`
+    // a 403 ended the run Succeeded with no incident.
+    expect(ifNone['expression']).toEqual({ and: [{ not: { equals: ["@outputs('Get_overdue_incident')?['statusCode']", 200] } }] });
+    expect(ifNone['runAfter']).toEqual({ Get_overdue_incident: ['Succeeded', 'Failed'] });
     const put = ifNone.actions['Create_overdue_incident']!.inputs;
     expect(put['method']).toBe('PUT');
     expect(put['uri']).toBe(get['uri']);
@@ -89,9 +93,9 @@ describe('validation reminder playbook', () => {
     const manifest = content.build().manifest!;
     const withText = (change: (text: string) => string) => ({ ...content.playbook, reminder: { ...content.playbook.reminder, text: change(content.playbook.reminder.text) } });
     const unknown = checkReminder(manifest, withText((t) => t.replace('{{kql dueWithinDays}}', '{{kql dueWithinDay}}')), sharedGlobals());
-    expect(unknown.map((f) => [f.code, f.location?.file, f.location?.line])).toEqual([['render/unknown-value', 'playbooks/validation-reminder.yaml', 21]]);
+    expect(unknown.map((f) => [f.code, f.location?.file, f.location?.line])).toEqual([['render/unknown-value', 'playbooks/validation-reminder.yaml', 22]]);
     const kql = checkReminder(manifest, withText((t) => t.replace('tolower(UserId)', 'tolower(UserIdd)')), sharedGlobals());
-    expect(kql.map((f) => [f.code.startsWith('kql/'), f.location?.line])).toContainEqual([true, 26]);
+    expect(kql.map((f) => [f.code.startsWith('kql/'), f.location?.line])).toContainEqual([true, 27]);
     // The title reaches the e-mail as text only: an expression-like title cannot break the workflow.
     expect(checkReminder(manifest, withText((t) => t.replace('title: Break-glass validation reminder', "title: \"@{bad(\"")), sharedGlobals())).toEqual([]);
     expect(checkReminder(manifest, content.playbook, sharedGlobals())).toEqual([]);

@@ -180,9 +180,11 @@ export function reminderWorkflowDefinition(manifest: Manifest, template: Reminde
         foreach: `@body('${A.overdue}')`,
         actions: {
           [A.getIncident]: { type: 'Http', inputs: { method: 'GET', uri: incidentUri, authentication: msiArm }, runAfter: {} },
+          // Created unless the GET found it (200). Not only on 404: a GET refused for want of a role
+          // (403) must not end the run quietly with no incident; the PUT then fails the run visibly.
           [A.ifNoIncident]: {
             type: 'If',
-            expression: { and: [{ equals: [`@outputs('${A.getIncident}')?['statusCode']`, 404] }] },
+            expression: { and: [{ not: { equals: [`@outputs('${A.getIncident}')?['statusCode']`, 200] } }] },
             actions: {
               [A.createIncident]: {
                 type: 'Http',
@@ -193,7 +195,7 @@ export function reminderWorkflowDefinition(manifest: Manifest, template: Reminde
                   body: {
                     properties: {
                       title: `Break-glass account @{items('${A.forEachOverdue}')?['AccountUPN']}: validation overdue`,
-                      description: `The break-glass account @{items('${A.forEachOverdue}')?['AccountUPN']} has had no interactive successful sign-in for ${interval} days (last: @{coalesce(items('${A.forEachOverdue}')?['LastSignIn'], 'none in the last ${context.lookBackDays} days')}). Test it now and record the evidence with breakglass drill.`,
+                      description: `The break-glass account @{items('${A.forEachOverdue}')?['AccountUPN']} has had no interactive successful sign-in for ${interval} days (last: @{coalesce(items('${A.forEachOverdue}')?['LastSignIn'], 'none in the SigninLogs of the last ${context.lookBackDays} days; if it was tested earlier than the workspace keeps SigninLogs, raise their retention to at least ${interval} days')}). Test it now and record the evidence with breakglass drill.`,
                       severity: template.incidentSeverity,
                       status: 'New',
                       labels: [{ labelName: 'breakglass-validation-overdue' }],
