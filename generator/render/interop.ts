@@ -20,11 +20,15 @@ export function maesterConfig(manifest: Manifest): string {
 }
 
 /**
- * ScubaGear (cisagov/ScubaGear): the policies whose `CapExclusions` it honours (its
- * CapExclusionNamespace) and the one whose `RoleExclusions` it honours (MS.AAD.7.4v1,
- * permanent active assignments of highly privileged roles), per docs/configuration/configuration.md.
+ * ScubaGear (cisagov/ScubaGear): the policies whose `CapExclusions` it honours and the one whose
+ * `RoleExclusions` it honours (MS.AAD.7.4v1, permanent active assignments of highly privileged
+ * roles), per docs/configuration/configuration.md and the policyExclusionMappings of
+ * ScubaConfigSchema.json. The phishing-resistant MFA policy is MS.AAD.3.2v1 up to release 1.8.0
+ * and MS.AAD.3.2v2 after it ("Decouple Entra Id policy check 3.2 from 3.1", cisagov/ScubaGear#1972):
+ * both are written, so either release honours the exclusion; the validator of each accepts the
+ * other's id (an id it has no mapping for is not checked).
  */
-export const SCUBAGEAR_CAP_EXCLUSION_POLICIES = ['MS.AAD.1.1v1', 'MS.AAD.2.1v1', 'MS.AAD.2.3v1', 'MS.AAD.3.1v1', 'MS.AAD.3.2v1', 'MS.AAD.3.6v1', 'MS.AAD.3.7v1', 'MS.AAD.3.8v1', 'MS.AAD.3.9v1'] as const;
+export const SCUBAGEAR_CAP_EXCLUSION_POLICIES = ['MS.AAD.1.1v1', 'MS.AAD.2.1v1', 'MS.AAD.2.3v1', 'MS.AAD.3.1v1', 'MS.AAD.3.2v1', 'MS.AAD.3.2v2', 'MS.AAD.3.6v1', 'MS.AAD.3.7v1', 'MS.AAD.3.8v1', 'MS.AAD.3.9v1'] as const;
 export const SCUBAGEAR_ROLE_EXCLUSION_POLICIES = ['MS.AAD.7.4v1'] as const;
 
 /** Text for a YAML comment line: a display name may hold a line break, which would end the comment. */
