@@ -106,6 +106,10 @@ describe('ci/github/breakglass.yml', () => {
     expect(script).toContain('GITHUB_STEP_SUMMARY');
     expect(script.trim().split('\n').at(-1)).toBe('exit "$status"');
     expect(posture.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))?.with?.['sarif_file']).toBe('posture.sarif');
+    // A queued run cancels the pending run of its concurrency group (docs.github.com, control the
+    // concurrency of workflows and jobs): the scheduled posture must not share the push's group.
+    const group = (workflow['concurrency'] as { group: string }).group;
+    expect(group).toBe("${{ github.event_name == 'schedule' && 'breakglass-posture' || format('breakglass-{0}', github.ref) }}");
   });
 });
 
