@@ -105,6 +105,21 @@ describe('breakglass drill against an emulated Log Analytics query endpoint', ()
     expect(run.stdout).toMatch(/written: .*drill\/\d{4}-\d\d-\d\d-bg-emergency-01\.md/);
   });
 
+  it('a partial answer of the workspace is a failed read (exit 1, no evidence file), not a missing link', async () => {
+    logs.seed(WORKSPACE, drilledWorkspace());
+    logs.partialFailure = { when: 'SecurityAlert', error: { code: 'PartialError', message: 'Query result set has exceeded the internal data size limit' } };
+    try {
+      const out = await tempDir();
+      const run = await spawnCli(['drill', '--manifest', EXAMPLE_MANIFEST, '--account', BG1.upn, '--out', out], logs.env());
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('answered the alerts query only in part (PartialError: Query result set has exceeded the internal data size limit)');
+      expect(run.stdout).not.toContain('**Failed**');
+      await expect(readFile(join(out, 'drill', `${new Date(Date.now() - 20 * 60_000).toISOString().slice(0, 10)}-bg-emergency-01.md`), 'utf8')).rejects.toThrow();
+    } finally {
+      logs.partialFailure = undefined;
+    }
+  });
+
   it('an account the manifest does not have, or two --account, is a usage error', async () => {
     const run = await spawnCli(['drill', '--manifest', EXAMPLE_MANIFEST, '--account', 'someone@contoso.com'], logs.env());
     expect(run.code).toBe(2);

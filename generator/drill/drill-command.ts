@@ -70,8 +70,14 @@ export async function runDrill(args: DrillArgs, manifest: Manifest, catalog: Cat
     } catch (error) {
       throw new DrillReadError(`the workspace ${workspaceLabel(workspace)} could not be read (${name}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
-    const tables = result.status === LogsQueryResultStatus.Success ? result.tables : result.partialTables;
-    const table = tables[0];
+    // A partial result (200 with an `error` beside the tables: a time-out, a row limit, a table that
+    // could not be read) may lack the very record that proves a link: it is a failed read, not
+    // evidence of a missing alert or notification.
+    if (result.status !== LogsQueryResultStatus.Success) {
+      const error = result.partialError as { code?: string; message?: string } | undefined;
+      throw new DrillReadError(`the workspace ${workspaceLabel(workspace)} answered the ${name} query only in part (${error?.code ?? 'PartialError'}: ${error?.message ?? 'no message'}); run drill again, with a shorter --since if it persists`);
+    }
+    const table = result.tables[0];
     if (!table) return [];
     return table.rows.map((row) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name ?? `column${i}`, row[i]])));
   };

@@ -38,6 +38,11 @@ export class LogAnalyticsEmulator {
   /** Workspace resource id (lower case) -> table name -> records. */
   readonly workspaces = new Map<string, Record<string, Record<string, unknown>[]>>();
   readonly calls: LogsCall[] = [];
+  /**
+   * Queries containing this text are answered as a partial result: 200 with the tables and an
+   * `error` beside them, as the API does when a query hits a limit midway.
+   */
+  partialFailure: { when: string; error: { code: string; message: string } } | undefined;
   url = '';
   caFile = '';
   private server?: Server;
@@ -102,7 +107,8 @@ export class LogAnalyticsEmulator {
     const result = resultRows(compileQuery(call.query, sharedGlobals()).run({ tables: input, now }));
     const columns = [...analysis.outputColumns.entries()].map(([name, type]) => ({ name, type }));
     const rows = result.rows.map((row) => columns.map((c) => wire(row[c.name], c.type)));
-    return reply(200, { tables: [{ name: 'PrimaryResult', columns, rows }] });
+    const partial = this.partialFailure && call.query.includes(this.partialFailure.when) ? { error: this.partialFailure.error } : {};
+    return reply(200, { tables: [{ name: 'PrimaryResult', columns, rows }], ...partial });
   }
 }
 
