@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
@@ -119,10 +120,15 @@ export class GraphEmulator {
     const body = await requestBody(req);
     const url = new URL(req.url ?? '/', this.url);
     let tenantId = '';
+    const requestId = randomUUID();
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       this.calls.push({ tenant: tenantId, path: `${url.pathname}${url.search}`, status, at: Date.now() });
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(payload));
+      // Graph's error body carries an innerError with the date and request ids (learn.microsoft.com/graph/errors);
+      // Entra's token endpoint answers in OAuth's own shape (error as a string), left as it is.
+      const error = (payload as { error?: unknown } | null)?.error;
+      const body = error && typeof error === 'object' ? { error: { ...error, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': req.headers['client-request-id'] ?? requestId } } } : payload;
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
+      res.end(JSON.stringify(body));
     };
     const entra = entraResponse(url.pathname, this.url, body, ({ tenant, scope }) => {
       if (!this.tenants.has(tenant.toLowerCase())) return { error: 'invalid_request', description: `AADSTS90002: Tenant '${tenant}' not found.` };
