@@ -110,9 +110,11 @@ describe('watch the watchers: the queries', () => {
       error_code_s: 'ActionFailed',
       error_message_s: 'An action failed. No dependent actions succeeded.',
     });
-    const failing = evaluate('notifications-failing', [table('SentinelHealth', [health('Partial success'), health('Success')]), table('AzureDiagnostics', [run('BreakGlass-Notify', 'Failed'), run('BreakGlass-Notify', 'Succeeded')])]);
+    const failing = evaluate('notifications-failing', [table('SentinelHealth', [health('Partial success'), health('Success')]), table('AzureDiagnostics', [run('BreakGlass-Notify', 'Failed'), run('BreakGlass-Notify', 'Succeeded'), run('BreakGlass-Notify-ValidationReminder', 'Failed')])]);
+    // The validation reminder is watched too: a reminder that fails every day tells nobody a test is due.
     expect(failing.rows.map((r) => [r['What'], r['Status']])).toEqual([
       ['automation rule', 'Partial success'],
+      ['playbook', 'Failed'],
       ['playbook', 'Failed'],
     ]);
     const quiet = evaluate('notifications-failing', [table('SentinelHealth', [health('Failure', '5f5f5f5f-0000-4000-8000-000000000000')]), table('AzureDiagnostics', [run('Another-Logic-App', 'Failed')])]);
@@ -181,8 +183,9 @@ describe('watch the watchers: out/azure-monitor/watchers.json', () => {
     expect(`${template.variables['content-changed-query-0']}dynamic(${JSON.stringify([PUSH])})${template.variables['content-changed-query-1']}`).toBe(alerts[0]!.query(`dynamic(${JSON.stringify([PUSH])})`));
     const silent = alertsJson.find((r) => r.name === 'breakglass-watch-signin-logs-silent')!;
     expect(silent.properties).toMatchObject({ autoMitigate: true, windowSize: 'PT2H', criteria: { allOf: [{ operator: 'LessThan', threshold: 1 }] } });
-    const diagnostics = template.resources.find((r) => r.type === 'Microsoft.Logic/workflows/providers/diagnosticSettings')!;
-    expect(diagnostics.properties).toEqual({ workspaceId: "[parameters('workspaceResourceId')]", logs: [{ category: 'WorkflowRuntime', enabled: true }] });
+    const diagnostics = template.resources.filter((r) => r.type === 'Microsoft.Logic/workflows/providers/diagnosticSettings');
+    expect(diagnostics.map((d) => d.name)).toEqual(["[concat(parameters('playbookName'), '/Microsoft.Insights/breakglass-watchers')]", "[concat(parameters('playbookName'), '-ValidationReminder/Microsoft.Insights/breakglass-watchers')]"]);
+    for (const d of diagnostics) expect(d.properties).toEqual({ workspaceId: "[parameters('workspaceResourceId')]", logs: [{ category: 'WorkflowRuntime', enabled: true }] });
   });
 });
 

@@ -9,7 +9,7 @@ import { queryContext } from '../render/query-context.js';
 import { checkQueryTemplate, renderQueryTemplate, unknownValues, type QueryContext, type RenderedQuery, type TemplateProblem } from '../render/query-template.js';
 import { schemaErrorToFinding } from '../schema-errors.js';
 import { locate, parseYaml } from '../yaml-source.js';
-import { apiConnection, connectionsUsed, workflowResource, type Connection } from './playbook-template.js';
+import { apiConnection, connectionsUsed, playbookName, workflowResource, type Connection } from './playbook-template.js';
 import type { PlaybookSource } from './playbook-definition.js';
 
 /**
@@ -225,12 +225,18 @@ function reminderConnections(manifest: Manifest): Connection[] {
  * The reminder as resources of a template that also holds the notification playbook (whose
  * parameters, variables and API connections it uses): azuredeploy.json and push's deployment.
  */
+/** The reminder's Logic App: the notification playbook's name and a suffix (its ARM name says the same). */
+export const REMINDER_NAME_SUFFIX = '-ValidationReminder';
+export function reminderWorkflowName(manifest: Manifest): string {
+  return `${playbookName(manifest)}${REMINDER_NAME_SUFFIX}`;
+}
+
 export function validationReminderResources(manifest: Manifest, source: PlaybookSource): ArmValue[] {
   const parsed = parseReminder(source.reminder);
   if (!parsed.template) throw new Error(`${source.reminder.file} is not valid: ${parsed.findings.map((f) => f.message).join('; ')}`);
   return [
     workflowResource({
-      name: arm("concat(parameters('PlaybookName'), '-ValidationReminder')"),
+      name: arm(`concat(parameters('PlaybookName'), '${REMINDER_NAME_SUFFIX}')`),
       templateName: 'breakglass-validation-reminder',
       version: parsed.template.version,
       connections: reminderConnections(manifest),

@@ -1,6 +1,7 @@
 import { arm, DEPLOYMENT_TEMPLATE_SCHEMA, type ArmValue } from '../arm/arm-json.js';
 import type { Manifest } from '../manifest/types.js';
 import { playbookName } from '../playbook/playbook-template.js';
+import { reminderWorkflowName, REMINDER_NAME_SUFFIX } from '../playbook/reminder-template.js';
 import { AUTOMATION_TRIGGERS, automationRuleGuid } from './automation-rule.js';
 import { DEFAULT_ACTION_GROUP_NAME, SCHEDULED_QUERY_RULES_API_VERSION } from './azure-monitor-alerts.js';
 import { workspaceResourceId } from './diagnostic-settings.js';
@@ -71,7 +72,8 @@ function managedContent(manifest: Manifest, rules: readonly RenderedRule[]): str
 /** The watch-the-watchers alerts for a manifest and its rules. Pure. */
 export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]): WatcherAlert[] {
   const content = managedContent(manifest, rules);
-  const playbook = kqlLiteral(playbookName(manifest).toLowerCase());
+  // Both Logic Apps of ours: the notification playbook and the validation reminder.
+  const playbooks = kqlLiteral([playbookName(manifest).toLowerCase(), reminderWorkflowName(manifest).toLowerCase()]);
   return [
     {
       id: 'content-changed',
@@ -104,11 +106,11 @@ export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]
       id: 'notifications-failing',
       displayName: 'Break-glass notifications failing (automation rule or playbook)',
       description:
-        'The automation rule that runs the notification playbook for incidents of the break-glass rules did not run cleanly (Sentinel health: Partial success or Failure), or the playbook itself (the Logic App) failed a run: people may not have been told of a use of a break-glass account. Open the incident list of the break-glass rules, tell the on-call by hand, and look at the failed run in the Logic App (authorization of its connections, the Communication Services resource, the recipients).',
+        'The automation rule that runs the notification playbook for incidents of the break-glass rules did not run cleanly (Sentinel health: Partial success or Failure), or one of the Logic Apps failed a run: the notification playbook (people may not have been told of a use of a break-glass account) or the validation reminder (nobody is told when a test is due or overdue). Open the incident list of the break-glass rules, tell the on-call by hand, and look at the failed run in the Logic App (authorization of its connections, its managed identity\'s roles, the Communication Services resource, the recipients).',
       query: () =>
         [
           `let AutomationRuleIds = ${kqlLiteral(notificationAutomationRuleIds(manifest))};`,
-          `let Playbook = ${playbook};`,
+          `let Playbooks = ${playbooks};`,
           'let RuleRuns = SentinelHealth',
           '    | where ingestion_time() > ago(15m)',
           `    | where OperationName == "Automation rule run" and ${AUTOMATION_ID_OF('SentinelResourceId')} in (AutomationRuleIds) and Status != "Success"`,
@@ -116,7 +118,7 @@ export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]
           'let PlaybookRuns = AzureDiagnostics',
           '    | where ingestion_time() > ago(15m)',
           '    | where ResourceProvider == "MICROSOFT.LOGIC" and Category == "WorkflowRuntime" and OperationName == "Microsoft.Logic/workflows/workflowRunCompleted"',
-          '    | where tolower(resource_workflowName_s) == Playbook and status_s == "Failed"',
+          '    | where tolower(resource_workflowName_s) in (Playbooks) and status_s == "Failed"',
           '    | project TimeGenerated, What = "playbook", Status = status_s, Detail = strcat(error_code_s, " ", error_message_s), Incident = resource_runId_s;',
           'union RuleRuns, PlaybookRuns',
         ].join('\n'),
@@ -221,12 +223,13 @@ const PUSH_CALLERS = '\u0000pushCallers\u0000';
 export function watchersTemplate(manifest: Manifest, rules: readonly RenderedRule[]): ArmValue {
   const alerts = watcherAlerts(manifest, rules);
   const actionGroup = arm("resourceId('Microsoft.Insights/actionGroups', parameters('actionGroupName'))");
-  const playbookDiagnostics: ArmValue = {
+  // Both Logic Apps send their runs to the workspace, where the failure alert reads them.
+  const playbookDiagnostics: ArmValue[] = ['', REMINDER_NAME_SUFFIX].map((suffix) => ({
     type: 'Microsoft.Logic/workflows/providers/diagnosticSettings',
     apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION,
-    name: arm(`concat(parameters('playbookName'), '/Microsoft.Insights/${WATCHERS_DIAGNOSTIC_SETTING}')`),
+    name: arm(`concat(parameters('playbookName'), '${suffix}/Microsoft.Insights/${WATCHERS_DIAGNOSTIC_SETTING}')`),
     properties: { workspaceId: arm("parameters('workspaceResourceId')"), logs: [{ category: 'WorkflowRuntime', enabled: true }] },
-  };
+  }));
   // The push identities come from a parameter, written as a JSON array inside dynamic(): one KQL
   // literal. The query text around it sits in variables (plain JSON strings keep their newlines).
   const variables: Record<string, string> = {};
@@ -270,12 +273,12 @@ export function watchersTemplate(manifest: Manifest, rules: readonly RenderedRul
     contentVersion: '1.0.0.0',
     metadata: {
       description:
-        'Alerts that watch the break-glass monitoring itself. Deploy after azure-monitor/alerts.json (whose action group they notify) and after the playbook. Needs, in the workspace: the Azure Activity log of the subscription (AzureActivity), Sentinel health monitoring (SentinelHealth), and the Entra ID diagnostic setting (SigninLogs, AADNonInteractiveUserSignInLogs, AuditLogs); this template adds the playbook diagnostic setting (AzureDiagnostics).',
+        'Alerts that watch the break-glass monitoring itself. Deploy after azure-monitor/alerts.json (whose action group they notify) and after the playbook. Needs, in the workspace: the Azure Activity log of the subscription (AzureActivity), Sentinel health monitoring (SentinelHealth), and the Entra ID diagnostic setting (SigninLogs, AADNonInteractiveUserSignInLogs, AuditLogs); this template adds the diagnostic settings of the playbook and the validation reminder (AzureDiagnostics).',
     },
     parameters: {
       workspaceResourceId: { type: 'string', defaultValue: workspaceResourceId(manifest.workspaces[0]!), metadata: { description: 'Log Analytics workspace of Sentinel, with the logs the alerts read.' } },
       actionGroupName: { type: 'string', defaultValue: DEFAULT_ACTION_GROUP_NAME, metadata: { description: 'The action group of azure-monitor/alerts.json, in this resource group.' } },
-      playbookName: { type: 'string', defaultValue: playbookName(manifest), metadata: { description: 'The notification playbook (Logic App), whose runs are sent to the workspace.' } },
+      playbookName: { type: 'string', defaultValue: playbookName(manifest), metadata: { description: `The notification playbook (Logic App); it and the validation reminder (this name + ${REMINDER_NAME_SUFFIX}) send their runs to the workspace.` } },
       pushCallers: {
         type: 'array',
         defaultValue: [],
@@ -284,6 +287,6 @@ export function watchersTemplate(manifest: Manifest, rules: readonly RenderedRul
       location: { type: 'string', defaultValue: arm('resourceGroup().location'), metadata: { description: 'Region of the alert rules (the workspace region).' } },
     },
     variables,
-    resources: [playbookDiagnostics, ...resources],
+    resources: [...playbookDiagnostics, ...resources],
   };
 }
