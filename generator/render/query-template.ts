@@ -26,9 +26,10 @@ export interface TemplateProblem {
  * accounts, accountsTable: the account lists (inline or from the watchlist); newRecords: where a
  * table's records are cut to those not yet seen (nothing for NRT, which reads each record once by
  * ingestion time; an ingestion_time() filter for scheduled rules); signinInterrupts: the sign-in
- * result codes that are steps of a sign-in, not failures.
+ * result codes that are steps of a sign-in, not failures; selfServiceReset: the audit activities of a
+ * self-service password reset, which name the account as their initiator without being its use.
  */
-export const ALLOWED_PARTIALS = ['accounts', 'accountsTable', 'newRecords', 'signinInterrupts'] as const;
+export const ALLOWED_PARTIALS = ['accounts', 'accountsTable', 'newRecords', 'signinInterrupts', 'selfServiceReset'] as const;
 export type PartialName = (typeof ALLOWED_PARTIALS)[number];
 
 /**

@@ -43,7 +43,7 @@ export function renderRules(manifest: Manifest, catalog: Catalog, manifestFile: 
 /**
  * The partials a query may use, for an account source and a rule kind; missing ones are findings.
  * Files in analytics-rules/_partials: accounts-<source>, accounts-table-<source>,
- * new-records-<kind>, signin-interrupts.
+ * new-records-<kind>, signin-interrupts, self-service-reset.
  */
 export function queryPartials(catalog: Catalog, source: AccountSource, kind: RuleKind = 'nrt'): { partials: Record<PartialName, string>; findings: Finding[] } {
   const partials: Partial<Record<PartialName, string>> = {};
@@ -53,6 +53,7 @@ export function queryPartials(catalog: Catalog, source: AccountSource, kind: Rul
     ['accountsTable', `accounts-table-${source}`],
     ['newRecords', `new-records-${kind}`],
     ['signinInterrupts', 'signin-interrupts'],
+    ['selfServiceReset', 'self-service-reset'],
   ];
   for (const [name, file] of files) {
     const text = catalog.partials[file];
