@@ -58,7 +58,7 @@ describe('watch the watchers: the queries', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('content-changed: a rule disabled in the portal, the watchlist or the automation rule deleted fire; push, other rules and failed calls do not', () => {
+  it('content-changed: a rule disabled in the portal, the watchlist or the automation rule deleted, the playbook edited or switched off fire; push, other rules and Logic Apps and failed calls do not', () => {
     const activity = (minutes: number, operation: string, resource: string, caller: string, status = 'Success') => ({
       TimeGenerated: minutesAgo(minutes),
       OperationNameValue: operation,
@@ -78,6 +78,25 @@ describe('watch the watchers: the queries', () => {
       ['watchlist', 'it-admin@contoso.com'],
       ['automation rule', 'it-admin@contoso.com'],
     ]);
+    // The Logic Apps: a notification playbook edited to mail someone else still runs cleanly, so only its write tells.
+    const logicApp = (minutes: number, operation: string, workflow: string, caller: string) => ({
+      ...activity(minutes, operation, '', caller),
+      _ResourceId: `/subscriptions/1f2e3d4c-5b6a-4789-8c0d-e1f2a3b4c5d6/resourceGroups/rg-sentinel-prod/providers/Microsoft.Logic/workflows/${workflow}`.toLowerCase(),
+    });
+    const playbookEdits = table('AzureActivity', [
+      logicApp(2, 'MICROSOFT.LOGIC/WORKFLOWS/WRITE', 'BreakGlass-Notify', 'it-admin@contoso.com'),
+      logicApp(3, 'MICROSOFT.LOGIC/WORKFLOWS/DISABLE/ACTION', 'BreakGlass-Notify-ValidationReminder', 'it-admin@contoso.com'),
+    ]);
+    expect(evaluate('content-changed', [playbookEdits]).rows.map((r) => [r['What'], r['Operation']])).toEqual([
+      ['playbook', 'MICROSOFT.LOGIC/WORKFLOWS/WRITE'],
+      ['playbook', 'MICROSOFT.LOGIC/WORKFLOWS/DISABLE/ACTION'],
+    ]);
+    const quietPlaybooks = table('AzureActivity', [
+      logicApp(2, 'MICROSOFT.LOGIC/WORKFLOWS/WRITE', 'BreakGlass-Notify', PUSH),
+      logicApp(2, 'MICROSOFT.LOGIC/WORKFLOWS/WRITE', 'Another-Logic-App', 'it-admin@contoso.com'),
+      logicApp(2, 'MICROSOFT.LOGIC/WORKFLOWS/RUN/ACTION', 'BreakGlass-Notify', 'it-admin@contoso.com'),
+    ]);
+    expect(evaluate('content-changed', [quietPlaybooks])).toEqual({ fires: false, rows: [] });
     const quiet = table('AzureActivity', [
       activity(2, 'MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE', `alertRules/${ruleId('signin-success')}`, PUSH),
       activity(2, 'MICROSOFT.SECURITYINSIGHTS/ALERTRULES/WRITE', 'alertRules/0f0e0d0c-0b0a-4909-8807-060504030201', 'it-admin@contoso.com'),

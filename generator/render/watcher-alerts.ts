@@ -77,23 +77,26 @@ export function watcherAlerts(manifest: Manifest, rules: readonly RenderedRule[]
   return [
     {
       id: 'content-changed',
-      displayName: 'Break-glass monitoring changed outside push (rule, automation rule or watchlist)',
+      displayName: 'Break-glass monitoring changed outside push (rule, automation rule, watchlist or playbook)',
       description:
-        'One of the break-glass analytics rules, the automation rule that runs the notification playbook, or the accounts watchlist was written (edited, disabled) or deleted by anyone but the identity that runs push (the pushCallers parameter), according to the Azure Activity log. Disabling or editing these is how someone blinds the alerts before using a break-glass account. Run `breakglass drift` to see what changed and `breakglass push` to restore it; ask the caller why.',
+        'One of the break-glass analytics rules, the automation rule that runs the notification playbook, the accounts watchlist, or one of the Logic Apps (the notification playbook, the validation reminder) was written (edited, disabled) or deleted by anyone but the identity that runs push (the pushCallers parameter), according to the Azure Activity log. Disabling or editing these is how someone blinds the alerts before using a break-glass account: a playbook edited to send its notifications elsewhere still runs without failing. Run `breakglass drift` to see what changed and `breakglass push` to restore it; ask the caller why.',
       query: (pushCallers) =>
         [
           content,
           `let PushCallers = ${pushCallers};`,
+          `let Playbooks = ${playbooks};`,
           'AzureActivity',
           '| where ingestion_time() > ago(5m)',
           '| where ActivityStatusValue in~ ("Success", "Succeeded")',
-          '| where OperationNameValue has "Microsoft.SecurityInsights" and (OperationNameValue endswith "/write" or OperationNameValue endswith "/delete")',
+          '// Sentinel content written or deleted; a Logic App written, deleted or switched off (Microsoft.Logic/workflows/disable/action).',
+          '| where (OperationNameValue has "Microsoft.SecurityInsights" or OperationNameValue has "Microsoft.Logic/workflows")',
+          '    and (OperationNameValue endswith "/write" or OperationNameValue endswith "/delete" or OperationNameValue endswith "/disable/action")',
           '| extend Resource = tolower(_ResourceId)',
           '| extend RuleId = extract(@"/alertrules/([0-9a-f-]+)$", 1, Resource), AutomationId = extract(@"/automationrules/([0-9a-f-]+)$", 1, Resource),',
-          '    Watchlist = extract(@"/watchlists/([^/]+)", 1, Resource)',
-          '| where RuleId in (RuleIds) or AutomationId in (AutomationRuleIds) or Watchlist == WatchlistAlias',
+          '    Watchlist = extract(@"/watchlists/([^/]+)", 1, Resource), Workflow = extract(@"/providers/microsoft\\.logic/workflows/([^/]+)$", 1, Resource)',
+          '| where RuleId in (RuleIds) or AutomationId in (AutomationRuleIds) or Watchlist == WatchlistAlias or Workflow in (Playbooks)',
           '| where not(Caller in~ (PushCallers))',
-          '| extend What = case(isnotempty(RuleId), "analytics rule", isnotempty(AutomationId), "automation rule", "watchlist")',
+          '| extend What = case(isnotempty(RuleId), "analytics rule", isnotempty(AutomationId), "automation rule", isnotempty(Workflow), "playbook", "watchlist")',
           '| project TimeGenerated, What, Operation = OperationNameValue, ResourceId = _ResourceId, Caller, CallerIpAddress, CorrelationId',
         ].join('\n'),
       severity: 0,
