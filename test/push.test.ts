@@ -304,6 +304,27 @@ describe('faults', () => {
     expect(emulator.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/alertRules')).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('never follows a nextLink to another host (it would get our bearer token), nor one that loops', async () => {
+    const elsewhere = new ArmEmulator();
+    await elsewhere.start();
+    try {
+      emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind: 'next-link', to: `${elsewhere.url}/collect?page=2` }, times: 1 }];
+      const foreign = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+      expect(foreign.code).toBe(1);
+      expect(foreign.stdout).toContain(`the answer's next page is on another host (${elsewhere.url}, not ${emulator.url}); not followed, so no credential is sent there`);
+      expect(elsewhere.calls).toEqual([]);
+    } finally {
+      await elsewhere.stop();
+    }
+    emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind: 'next-link', to: 'self' }, times: Infinity }];
+    emulator.calls.length = 0;
+    const loop = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+    emulator.faults = [];
+    expect(loop.code).toBe(1);
+    expect(loop.stdout).toContain("the answer's next page is a page already read (a loop); stopped");
+    expect(emulator.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/alertRules'))).toHaveLength(1);
+  });
+
   it('reports a change that keeps failing, finishes the others, and converges on re-run', async () => {
     const manifest = await manifestWith(workspaceYaml('prod', 'rg-sentinel-prod', 'law-sentinel-prod'), (t) => t.replace('  signin-failure:\n    severity: High\n', '  signin-failure:\n    severity: Medium\n  role-changed:\n    severity: Medium\n'));
     await push();

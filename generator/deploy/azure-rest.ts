@@ -90,18 +90,26 @@ export class AzureRest {
     return this.objectBody(response, `GET ${path}`);
   }
 
-  /** GET a collection and every page after it (`nextLink`, or Graph's `@odata.nextLink`); each item must be an object. */
+  /**
+   * GET a collection and every page after it (`nextLink`, or Graph's `@odata.nextLink`); each item
+   * must be an object. A next page is followed only on the endpoint's own origin (the pipeline
+   * would send our bearer token to any host a server names) and only once (a link back to a page
+   * already read would loop).
+   */
   async list(path: string, apiVersion?: string): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
+    const origin = new URL(this.settings.endpoint).origin;
+    const read = new Set<string>();
     let url: string | undefined = this.url(path, apiVersion);
     for (let page = 0; url; page++) {
       if (page > 1000) throw new AzureRestError(`GET ${path}: more than 1000 pages; stopped`);
+      read.add(new URL(url).href);
       const response = await this.send('GET', url, undefined);
       const body = this.objectBody(response, `GET ${path}`);
       if (!Array.isArray(body['value']) || !body['value'].every(isObject)) throw new AzureRestError(`GET ${path}: the answer has no list of resources ("value"); not reading it as an empty workspace`, response.status);
       items.push(...(body['value'] as JsonObject[]));
       const next = body['nextLink'] ?? body['@odata.nextLink'];
-      url = typeof next === 'string' && next !== '' ? next : undefined;
+      url = typeof next === 'string' && next !== '' ? nextPage(next, url, origin, read, `GET ${path}`) : undefined;
     }
     return items;
   }
@@ -191,6 +199,19 @@ export class AzureRest {
     const { code, message } = serviceError(response);
     throw new AzureRestError(`HTTP ${response.status}${code ? ` ${code}` : ''}: ${message ?? what}`, response.status, code, message);
   }
+}
+
+/** The absolute URL of a next page, refused when it leaves the endpoint's origin or names a page already read. */
+function nextPage(link: string, current: string, origin: string, read: ReadonlySet<string>, what: string): string {
+  let target: URL;
+  try {
+    target = new URL(link, current);
+  } catch {
+    throw new AzureRestError(`${what}: the answer's next page (nextLink) is not a URL; stopped`);
+  }
+  if (target.origin !== origin) throw new AzureRestError(`${what}: the answer's next page is on another host (${printable(target.origin)}, not ${origin}); not followed, so no credential is sent there`);
+  if (read.has(target.href)) throw new AzureRestError(`${what}: the answer's next page is a page already read (a loop); stopped`);
+  return target.href;
 }
 
 /** The service's error code and message from an ARM error body (`{ error: { code, message } }`); nothing else of it (never headers). */

@@ -38,7 +38,9 @@ export type Fault =
   /** Sends the headers and half a body, then resets the connection. */
   | { kind: 'reset-mid-response' }
   /** A 400 whose message echoes the request's headers back (as some proxies and gateways do). */
-  | { kind: 'echo-headers' };
+  | { kind: 'echo-headers' }
+  /** A list answered with its first page and this nextLink (`self`: the request's own URL). */
+  | { kind: 'next-link'; to: string | 'self' };
 
 export interface FaultRule {
   method?: string;
@@ -202,6 +204,10 @@ export class ArmEmulator {
       if (fault?.kind === 'echo-headers') {
         const echoed = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
         return reply(400, { error: { code: 'BadRequest', message: `Request rejected. Request headers were: ${echoed.replace(/\n/g, ', ')}` } });
+      }
+      if (fault?.kind === 'next-link') {
+        const page = { value: [], nextLink: fault.to === 'self' ? `${this.url}${req.url ?? '/'}` : fault.to };
+        return reply(200, page);
       }
       if (fault?.kind === 'slow') await delay(fault.delayMs);
       if (fault?.kind === '429') return reply(429, { error: { code: 'TooManyRequests', message: 'Too many requests (emulated throttling).' } }, { 'retry-after': String(fault.retryAfterSeconds) });
