@@ -284,6 +284,13 @@ describe('faults', () => {
     expect(plan.stdout).toMatch(/prod: cannot read the workspace: GET \S+alertRules: no answer within 300 ms \(--request-timeout\) \(after 5 tries\)/);
   });
 
+  it('ends a request at the request timeout even when getting its token never finishes', async () => {
+    const workspace = content.build().manifest!.workspaces[0]!;
+    const stuck = { getToken: () => new Promise<never>(() => undefined) };
+    const api = restWorkspaceApi(workspace, { credential: stuck, endpoints: endpointsFor(undefined, { armEndpoint: emulator.url, authorityHost: emulator.url }), timing: { ...DEFAULT_TIMING, requestTimeoutMs: 200, maxRetries: 0 }, tls: { ca: emulator.caPem } });
+    await expect(api.read([])).rejects.toThrow(/alertRules: no answer within 200 ms \(--request-timeout\)/);
+  });
+
   it('treats an answer that is not the expected JSON as a failure of that workspace, never as an empty workspace', async () => {
     for (const kind of ['html', 'truncated'] as const) {
       emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind }, times: 1 }];

@@ -139,17 +139,19 @@ export class AzureRest {
       // Ctrl-C; a write under way finishes (its outcome must be known), bounded by the timeout.
       const timeout = AbortSignal.timeout(this.settings.requestTimeoutMs);
       const user = method === 'GET' ? this.settings.signal : undefined;
+      const abortSignal = user ? AbortSignal.any([timeout, user]) : timeout;
       const request = createPipelineRequest({
         url,
         method,
         headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        abortSignal: user ? AbortSignal.any([timeout, user]) : timeout,
+        abortSignal,
       });
       let response: PipelineResponse;
       this.requests += 1;
       try {
-        response = await this.pipeline.sendRequest(this.http, request);
+        // Raced against the signal too: the bearer policy's token refresh may not honour it.
+        response = await untilAborted(this.pipeline.sendRequest(this.http, request), abortSignal);
       } catch (error) {
         if (this.settings.signal?.aborted && !timeout.aborted) throw error;
         const failure = networkFailure(error, timeout.aborted, this.settings.requestTimeoutMs);
@@ -250,6 +252,15 @@ function networkFailure(error: unknown, timedOut: boolean, timeoutMs: number): {
 
 export function formatSeconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

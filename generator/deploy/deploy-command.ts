@@ -83,10 +83,10 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
     for (const workspace of workspaces) {
       const endpoints = endpointsOf(workspace);
       if (credentials.has(endpoints.authorityHost)) continue;
-      const credential = (io.credential ?? azureCredential)(endpoints.authorityHost);
+      const credential = io.credential ? io.credential(endpoints.authorityHost) : azureCredential(endpoints.authorityHost, timing.requestTimeoutMs);
       credentials.set(endpoints.authorityHost, credential);
       try {
-        identities.push((await signIn(credential, endpoints.scope, endpoints.authorityHost, io.signal)).identity);
+        identities.push((await signIn(credential, endpoints.scope, endpoints.authorityHost, io.signal, timing.requestTimeoutMs)).identity);
       } catch (error) {
         if (!(error instanceof SignInError)) throw error;
         io.stderr.write(`breakglass: ${error.message}\n`);

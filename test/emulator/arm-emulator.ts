@@ -79,6 +79,8 @@ export class ArmEmulator {
   deploymentPolls = 0;
   /** The token endpoint answers like Entra does for a wrong client secret. */
   rejectSecret = false;
+  /** The token endpoint accepts requests and never answers. */
+  hangTokens = false;
   maxInFlight = 0;
   private inFlight = 0;
   private etagCounter = 0;
@@ -163,6 +165,10 @@ export class ArmEmulator {
     if (this.rejectSecret && path.endsWith('/oauth2/v2.0/token')) {
       // The shape Entra ID answers a wrong client secret with.
       return reply(401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${CLIENT_ID}'. Trace ID: 00000000-0000-0000-0000-000000000000 Correlation ID: 00000000-0000-0000-0000-000000000000 Timestamp: 2026-11-29 10:00:00Z`, error_codes: [7000215], timestamp: '2026-11-29 10:00:00Z', trace_id: '00000000-0000-0000-0000-000000000000', correlation_id: '00000000-0000-0000-0000-000000000000' });
+    }
+    if (this.hangTokens && path.endsWith('/oauth2/v2.0/token')) {
+      this.hanging.add(res);
+      return;
     }
     const entra = entraResponse(path, this.url, body, () => TOKEN);
     if (entra) return reply(entra.status, entra.payload);
