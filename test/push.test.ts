@@ -108,6 +108,33 @@ describe('push against the Resource Manager emulator', () => {
   });
 });
 
+describe('a deployment that outlives a push', () => {
+  it('the next push waits for the running deployment instead of failing on DeploymentActive, and converges', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      emulator.deploymentPolls = 60;
+      // Ctrl-C is wired in (a signal), as in the CLI: polling it many times must not pile up listeners.
+      const first = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes', '--deployment-timeout', '0.5'], { signal: new AbortController().signal });
+      emulator.deploymentPolls = 0;
+      expect(first.code).toBe(1);
+      expect(first.stdout).toMatch(/create\s+deployment of playbook BreakGlass-Notify and workbook\s+failed: deployment still Running after/);
+      const second = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes'], { signal: new AbortController().signal });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/update\s+deployment of playbook BreakGlass-Notify and workbook\s+ok/);
+      // Resource Manager refused the replacement once; the running deployment was ours and ended well: not sent again.
+      const deploymentPuts = emulator.calls.filter((c) => c.method === 'PUT' && c.path.includes('/Microsoft.Resources/deployments/'));
+      expect(deploymentPuts.map((c) => c.status)).toEqual([201, 409]);
+      expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('drift and prune', () => {
   it('shows a rule edited in the portal as drift and an update, and push reverts it', async () => {
     await push();

@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Workspace } from '../manifest/types.js';
-import { AzureRest, AzureRestError, formatSeconds, printable, type JsonObject } from './azure-rest.js';
+import { AzureRest, AzureRestError, formatSeconds, printable, sleep, type JsonObject } from './azure-rest.js';
 import type { CloudEndpoints } from './cloud.js';
-import { API_VERSION_OF, sentinelScope, type DesiredResource } from './desired-state.js';
+import { API_VERSION_OF, DEPLOYMENT_HASH_TAG, sentinelScope, type DesiredResource } from './desired-state.js';
 import type { ActualResource, PlannedChange } from './plan.js';
 
 /** Reads a workspace's state and applies one change at a time: the only code that talks to Azure. */
@@ -105,37 +105,59 @@ export function restWorkspaceApi(workspace: Workspace, settings: ClientSettings)
       const version = API_VERSION_OF[change.kind];
       if (change.action === 'delete') return rest.delete(change.path, version);
       if (!change.body) throw new Error(`cannot ${change.action} ${change.label}: nothing to send`);
-      const sent = await rest.put(change.path, version, { ...change.body, ...(change.etag ? { etag: change.etag } : {}) });
-      if (change.kind === 'deployment') await waitForDeployment(rest, change.path, sent, timing, settings);
+      if (change.kind === 'deployment') return putDeployment(rest, change, timing, settings);
+      await rest.put(change.path, version, { ...change.body, ...(change.etag ? { etag: change.etag } : {}) });
     },
   };
 }
 
-/** A deployment runs after the PUT returns: poll it until it ends, within the deployment timeout. */
-async function waitForDeployment(rest: AzureRest, path: string, first: JsonObject, timing: Timing, settings: ClientSettings): Promise<void> {
+const stateOf = (deployment: JsonObject) => String(((deployment['properties'] ?? {}) as JsonObject)['provisioningState'] ?? 'Accepted');
+const hashOf = (body: JsonObject | Record<string, unknown>) => ((body['tags'] ?? {}) as JsonObject)[DEPLOYMENT_HASH_TAG];
+
+/**
+ * PUT the deployment and wait for it to finish. Resource Manager refuses to replace a deployment
+ * that is still running (HTTP 409 DeploymentActive: "Unable to edit or replace deployment ...
+ * previous deployment ... is still active"), which is what a push finds after an interrupted push
+ * or one that stopped waiting at --deployment-timeout: then the running one is waited for, and
+ * sent again only if it did not end as the one we want.
+ */
+async function putDeployment(rest: AzureRest, change: PlannedChange, timing: Timing, settings: ClientSettings): Promise<void> {
+  const version = API_VERSION_OF.deployment;
   const started = Date.now();
+  let sent: JsonObject;
+  try {
+    sent = await rest.put(change.path, version, change.body);
+  } catch (error) {
+    if (!(error instanceof AzureRestError && error.status === 409 && error.code === 'DeploymentActive')) throw error;
+    const running = await rest.get(change.path, version);
+    const ended = running ? await settle(rest, change.path, running, started, timing, settings) : undefined;
+    if (ended && stateOf(ended) === 'Succeeded' && hashOf(ended) === hashOf(change.body!)) return;
+    sent = await rest.put(change.path, version, change.body);
+  }
+  const ended = await settle(rest, change.path, sent, started, timing, settings);
+  const state = stateOf(ended);
+  if (state === 'Succeeded') return;
+  const error = (((ended['properties'] ?? {}) as JsonObject)['error'] ?? {}) as JsonObject;
+  const details = Array.isArray(error['details']) ? (error['details'] as JsonObject[]).map((d) => `${String(d['code'] ?? '')}: ${String(d['message'] ?? '')}`).join('; ') : '';
+  throw new AzureRestError(`deployment ${state.toLowerCase()}: ${printable(String(error['message'] ?? 'no reason given'))}${details ? ` (${printable(details)})` : ''}`);
+}
+
+/** A deployment runs after the PUT returns: poll it until it ends (whichever way), within the deployment timeout. */
+async function settle(rest: AzureRest, path: string, first: JsonObject, started: number, timing: Timing, settings: ClientSettings): Promise<JsonObject> {
   let current = first;
   for (;;) {
-    const properties = (current['properties'] ?? {}) as JsonObject;
-    const state = String(properties['provisioningState'] ?? 'Accepted');
-    if (state === 'Succeeded') return;
-    if (TERMINAL.has(state)) {
-      const error = (properties['error'] ?? {}) as JsonObject;
-      const details = Array.isArray(error['details']) ? (error['details'] as JsonObject[]).map((d) => `${String(d['code'] ?? '')}: ${String(d['message'] ?? '')}`).join('; ') : '';
-      throw new AzureRestError(`deployment ${state.toLowerCase()}: ${printable(String(error['message'] ?? 'no reason given'))}${details ? ` (${printable(details)})` : ''}`);
-    }
+    const state = stateOf(current);
+    if (TERMINAL.has(state)) return current;
     const elapsed = Date.now() - started;
     if (elapsed + timing.deploymentPollMs > timing.deploymentTimeoutMs) {
-      throw new AzureRestError(`deployment still ${state} after ${formatSeconds(elapsed)} (--deployment-timeout ${formatSeconds(timing.deploymentTimeoutMs)}); it may still finish: run plan to see`);
+      throw new AzureRestError(`deployment still ${printable(state)} after ${formatSeconds(elapsed)} (--deployment-timeout ${formatSeconds(timing.deploymentTimeoutMs)}); it may still finish: run plan to see`);
     }
-    if (timing.deploymentPollMs >= 1000) settings.onWait?.(`deployment ${path.split('/').pop()} (${state})`, timing.deploymentPollMs);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, timing.deploymentPollMs);
-      settings.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new AzureRestError(`interrupted while the deployment was ${state}; it goes on in Azure: run plan to see`));
-      }, { once: true });
-    });
+    if (timing.deploymentPollMs >= 1000) settings.onWait?.(`deployment ${path.split('/').pop()} (${printable(state)})`, timing.deploymentPollMs);
+    try {
+      await sleep(timing.deploymentPollMs, settings.signal);
+    } catch {
+      throw new AzureRestError(`interrupted while the deployment was ${printable(state)}; it goes on in Azure: run plan to see`);
+    }
     const next = await rest.get(path, API_VERSION_OF.deployment);
     if (!next) throw new AzureRestError('the deployment disappeared while it ran');
     current = next;

@@ -285,6 +285,10 @@ export class ArmEmulator {
       const body = incoming as Record<string, unknown>;
       const refused = this.refusal(key, body);
       if (refused) return reply(400, { error: { code: 'BadRequest', message: refused } });
+      if (stored?.runningPolls !== undefined && stored.runningPolls > 0) {
+        // Resource Manager's answer to replacing a deployment that still runs.
+        return reply(409, { error: { code: 'DeploymentActive', message: `Unable to edit or replace deployment '${path.split('/').pop()}': previous deployment from '${new Date(0).toISOString()}' is still active (expiration time is '${new Date(7 * 86_400_000).toISOString()}'). Please see https://aka.ms/arm-deploy for usage details.` } });
+      }
       const sentEtag = body['etag'];
       if (stored && typeof sentEtag === 'string' && sentEtag !== stored.etag) {
         return reply(412, { error: { code: 'PreconditionFailed', message: `etag ${sentEtag} does not match the current ${stored.etag}` } });
