@@ -298,6 +298,9 @@ export class ArmEmulator {
       const deployment = key.includes('/microsoft.resources/deployments/');
       if (deployment) properties['provisioningState'] = this.deploymentPolls > 0 ? 'Running' : 'Succeeded';
       else properties['lastModifiedUtc'] = new Date(0).toISOString();
+      // The service keeps an upload's content and format to itself: Microsoft's watchlist GET and
+      // PUT responses (Watchlists.json examples) never carry rawContent, contentType or numberOfLinesToSkip.
+      if (/\/watchlists\/[^/]+$/.test(key)) for (const upload of ['rawContent', 'contentType', 'numberOfLinesToSkip']) delete properties[upload];
       const saved = { ...body, properties, id: path, name: path.split('/').pop(), type: resourceType(key), etag };
       this.resources.set(key, { body: saved, etag, ...(deployment && this.deploymentPolls > 0 ? { runningPolls: this.deploymentPolls } : {}) });
       return reply(stored ? 200 : 201, saved);
