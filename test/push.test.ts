@@ -155,6 +155,32 @@ describe('drift and prune', () => {
     expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
   });
 
+  it('reads a duration or a resource id the service spells its own way as unchanged, and a changed one as changed', () => {
+    const result = content.build();
+    const manifest = result.manifest!;
+    const desired = desiredState({ manifest, rendered: result.rendered!, playbook: content.playbook, workbookResource: result.workbookResource!, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, manifest.workspaces[0]!);
+    const rule = desired.find((d) => d.kind === 'alertRule')!;
+    const automation = desired.find((d) => d.kind === 'automationRule')!;
+    const grouping = (body: Record<string, unknown>) => ((body['properties'] as { incidentConfiguration: { groupingConfiguration: { lookbackDuration: string } } }).incidentConfiguration.groupingConfiguration);
+    expect(grouping(rule.body).lookbackDuration).toBe('P1D');
+    const asRead = (d: typeof rule, edit: (body: Record<string, unknown>) => void) => {
+      const body = structuredClone(d.body);
+      edit(body);
+      return { kind: d.kind, name: d.name, path: d.path, label: d.label, body };
+    };
+    const same = [
+      asRead(rule, (b) => (grouping(b).lookbackDuration = 'PT24H')),
+      asRead(automation, (b) => {
+        const ids = (b['properties'] as { triggeringLogic: { conditions: { conditionProperties: { propertyValues?: string[] } }[] } }).triggeringLogic.conditions.at(-1)!.conditionProperties;
+        ids.propertyValues = ids.propertyValues!.map((id) => id.replace('rg-sentinel-prod', 'RG-SENTINEL-PROD'));
+      }),
+    ];
+    const plan = planWorkspace([rule, automation], same, { prune: false, namespace: manifest.idNamespace }).changes;
+    expect(plan.map((c) => c.action)).toEqual(['no-op', 'no-op']);
+    const changed = planWorkspace([rule], [asRead(rule, (b) => (grouping(b).lookbackDuration = 'PT23H'))], { prune: false, namespace: manifest.idNamespace }).changes;
+    expect(changed[0]!.changes).toEqual([{ path: 'properties.incidentConfiguration.groupingConfiguration.lookbackDuration', before: 'PT23H', after: 'P1D' }]);
+  });
+
   it('--prune removes only rules of this manifest that left the catalog; copies, quoters and hand-made rules stay', async () => {
     await push();
     const namespace = content.build().manifest!.idNamespace;

@@ -1,3 +1,4 @@
+import { isoDurationMinutes } from '../render/durations.js';
 import { ruleOwnership, watchlistOwnership } from '../render/ownership.js';
 import { PHASES, type DesiredResource, type ResourceKind } from './desired-state.js';
 
@@ -48,8 +49,21 @@ export function diffFields(desired: unknown, actual: unknown, path = ''): FieldC
       value === undefined ? [] : diffFields(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key),
     );
   }
-  const same = actual instanceof Date ? actual.toISOString() === desired : actual === desired;
+  const same = actual instanceof Date ? actual.toISOString() === desired : actual === desired || sameValue(desired, actual);
   return same ? [] : [{ path, before: actual, after: desired }];
+}
+
+/**
+ * Two spellings of one value, as the service may give ours back: a duration (the contract's
+ * `format: duration`; the service keeps a TimeSpan and writes it its own way, PT90M as PT1H30M)
+ * and a resource id (Resource Manager ids are case-insensitive).
+ */
+function sameValue(desired: unknown, actual: unknown): boolean {
+  if (typeof desired !== 'string' || typeof actual !== 'string') return false;
+  if (desired.startsWith('/subscriptions/') && actual.toLowerCase() === desired.toLowerCase()) return true;
+  if (!desired.startsWith('P') || !actual.startsWith('P')) return false;
+  const [a, b] = [isoDurationMinutes(desired), isoDurationMinutes(actual)];
+  return a !== undefined && a === b;
 }
 
 const key = (kind: ResourceKind, name: string) => `${kind}/${name.toLowerCase()}`;
