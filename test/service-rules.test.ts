@@ -184,6 +184,37 @@ describe("the service's validations, one table enforced twice", () => {
   });
 });
 
+describe("the service's message when one attribute is broken in several places", () => {
+  const answer = async (change: (p: Props) => void) => {
+    const properties = structuredClone(nrt.properties) as unknown as Props;
+    change(properties);
+    return (await put(`${RULES_PATH}/0a1b2c3d-0000-4000-8000-000000000004`, { kind: nrt.apiKind, properties })).body.error?.message ?? '';
+  };
+
+  it('names the error its walk meets first: entity mapping by entity mapping, field by field (ValidEntityMappingsAttribute)', async () => {
+    const message = await answer((p) => {
+      p['entityMappings'] = [
+        { entityType: 'Account', fieldMappings: [{ identifier: 'UPNSuffix', columnName: 'AccountUPN' }] },
+        { entityType: 'IP', fieldMappings: Array.from({ length: 4 }, () => ({ identifier: 'Address', columnName: 'IPAddress' })) },
+      ];
+    });
+    expect(message).toContain("Missing required identifiers in 'EntityMappings' for type 'Account'");
+    expect(message).not.toContain("Invalid length of '4' for 'FieldMappings'");
+  });
+
+  it('checks each custom detail key, then its value, before the next one (DictionaryMaxKeyAndValueLengthsAttribute)', async () => {
+    const message = await answer((p) => (p['customDetails'] = { Long: 'A'.repeat(501), ['K'.repeat(21)]: 'AccountUPN' }));
+    expect(message).toContain("Maximum length of value 'AAAA");
+    expect(message).not.toContain('Maximum length of key');
+  });
+
+  it('an empty alert description breaks both its non-empty and its length attribute (StringLength(5000, MinimumLength = 1))', async () => {
+    const message = await answer((p) => ((p['alertDetailsOverride'] as Props)['alertDescriptionFormat'] = ''));
+    expect(message).toContain("'AlertDescriptionFormat' must have a non-empty value");
+    expect(message).toContain('The field AlertDescriptionFormat must be a string with a minimum length of 1 and a maximum length of 5000.');
+  });
+});
+
 describe("validate on a user's rule file and manifest", () => {
   it('reports each refusal that a rule file or manifest can cause at its file and line', async () => {
     const dir = await tempDir();
