@@ -496,6 +496,35 @@ describe('usage and read failures', () => {
     expect(plan.stdout).not.toContain('\u001b');
     expect(plan.stdout).toContain('evil\\u001b[2K\\u001b[1A\\u000dname');
   });
+
+  it('escapes every piece of server text a plan shows: resource names in "not ours" notes, a foreign watchlist\'s provider', async () => {
+    await push();
+    const path = `${WS}/alertRules/11111111-2222-4333-8444-555555555556`;
+    emulator.seed(path, { kind: 'NRT', properties: { displayName: 'copy', description: 'Managed by breakglass-sentinel (rule evil, version 1.0.0).', enabled: true, query: 'SigninLogs', severity: 'High' } });
+    emulator.edit(path, (b) => (b['name'] = 'n\u009b2K\u202eame'));
+    const notOurs = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune']);
+    expect(notOurs.stdout).toContain('? not ours rule copy (n\\u009b2K\\u202eame)');
+    emulator.reset();
+    emulator.seed(`${WS}/watchlists/BreakGlassAccounts`, { properties: { displayName: 'by hand', provider: 'Micro\u009b2Ksoft\u202e', itemsSearchKey: 'UPN' } });
+    const refused = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+    expect(refused.stdout).toContain('(provider "Micro\\u009b2Ksoft\\u202e")');
+    for (const out of [notOurs.stdout, refused.stdout]) expect(out).not.toMatch(/[\u001b\u009b\u202e]/);
+  });
+
+  it('never turns a listed name into a path that addresses another resource', async () => {
+    await push();
+    const victim = emulator.under(`${WS}/alertRules/`)[0]![0];
+    const item = `${WS}/watchlists/BreakGlassAccounts/watchlistItems/0f000000-0000-4000-8000-0000000000aa`;
+    emulator.seed(item, { properties: { itemsKeyValue: { UserPrincipalName: 'stray@contoso.com' } } });
+    // An item not in the manifest is deleted by its listed name: this one's name climbs out of the watchlist.
+    emulator.edit(item, (b) => (b['name'] = `../../../alertRules/${victim.split('/').pop()!}`));
+    const writes = emulator.writes().length;
+    const run = await push();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('prod: cannot read the workspace: GET watchlist items: the answer names a resource that cannot be addressed');
+    expect(emulator.writes().length).toBe(writes);
+    expect(emulator.resources.has(victim)).toBe(true);
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

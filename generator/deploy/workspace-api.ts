@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Workspace } from '../manifest/types.js';
 import { AzureRest, AzureRestError, formatSeconds, printable, sleep, type JsonObject } from './azure-rest.js';
 import type { CloudEndpoints } from './cloud.js';
-import { API_VERSION_OF, DEPLOYMENT_HASH_TAG, sentinelScope, type DesiredResource } from './desired-state.js';
+import { API_VERSION_OF, DEPLOYMENT_HASH_TAG, pathSegment, sentinelScope, type DesiredResource } from './desired-state.js';
 import type { ActualResource, PlannedChange } from './plan.js';
 
 /** Reads a workspace's state and applies one change at a time: the only code that talks to Azure. */
@@ -65,38 +65,47 @@ export function restWorkspaceApi(workspace: Workspace, settings: ClientSettings)
     ...(settings.tls ? { tls: settings.tls } : {}),
   });
   const scope = sentinelScope(workspace);
-  const actual = (kind: ActualResource['kind'], path: string, body: JsonObject, labelText: string): ActualResource => ({
+  const actual = (kind: ActualResource['kind'], name: string, path: string, body: JsonObject, labelText: string): ActualResource => ({
     kind,
-    name: String(body['name'] ?? path.split('/').pop()),
+    name,
     path,
     label: labelText,
     body,
     ...(typeof body['etag'] === 'string' ? { etag: body['etag'] } : {}),
   });
+  // A name read from a list becomes the path of a DELETE: it must be one path segment (a name
+  // like '../../alertRules/<id>' would address another resource).
+  const listedName = (item: JsonObject, what: string) => {
+    try {
+      return pathSegment(String(item['name'] ?? ''), `the name of ${what}`);
+    } catch (error) {
+      throw new AzureRestError(`GET ${what}s: the answer names a resource that cannot be addressed (${(error as Error).message}); nothing is planned for this workspace`);
+    }
+  };
 
   return {
     async read(desired) {
       const out: ActualResource[] = [];
       for (const rule of await rest.list(`${scope}/alertRules`, API_VERSION_OF.alertRule)) {
-        const name = String(rule['name'] ?? '');
-        if (!name) throw new AzureRestError(`GET ${scope}/alertRules: a rule without a name in the answer`);
-        out.push(actual('alertRule', `${scope}/alertRules/${name}`, rule, `rule ${label(rule, name)}`));
+        const name = listedName(rule, 'alert rule');
+        out.push(actual('alertRule', name, `${scope}/alertRules/${name}`, rule, `rule ${label(rule, name)}`));
       }
       const watchlist = desired.find((d) => d.kind === 'watchlist');
       if (watchlist) {
+        // Resources read by the path we asked for keep the name we asked for.
         const current = await rest.get(watchlist.path, API_VERSION_OF.watchlist);
         if (current) {
-          out.push(actual('watchlist', watchlist.path, current, watchlist.label));
+          out.push(actual('watchlist', watchlist.name, watchlist.path, current, watchlist.label));
           for (const item of await rest.list(`${watchlist.path}/watchlistItems`, API_VERSION_OF.watchlistItem)) {
             const keys = ((item['properties'] ?? {}) as JsonObject)['itemsKeyValue'] as JsonObject | undefined;
-            const name = String(item['name'] ?? '');
-            out.push(actual('watchlistItem', `${watchlist.path}/watchlistItems/${name}`, item, `watchlist item ${printable(String(keys?.['UserPrincipalName'] ?? name))}`));
+            const name = listedName(item, 'watchlist item');
+            out.push(actual('watchlistItem', name, `${watchlist.path}/watchlistItems/${name}`, item, `watchlist item ${printable(String(keys?.['UserPrincipalName'] ?? name))}`));
           }
         }
       }
       for (const d of desired.filter((x) => x.kind === 'automationRule' || x.kind === 'deployment')) {
         const current = await rest.get(d.path, API_VERSION_OF[d.kind]);
-        if (current) out.push(actual(d.kind, d.path, current, d.label));
+        if (current) out.push(actual(d.kind, d.name, d.path, current, d.label));
       }
       return out;
     },
