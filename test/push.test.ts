@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { desiredState } from '../generator/deploy/desired-state.js';
-import { managedDescription, ruleGuid } from '../generator/render/ownership.js';
+import { managedDescription, managedWatchlistDescription, ruleGuid, ruleOwnership, watchlistOwnership } from '../generator/render/ownership.js';
 import { planWorkspace } from '../generator/deploy/plan.js';
 import { applyPlans, planWorkspaces } from '../generator/deploy/push.js';
 import { DEFAULT_TIMING, restWorkspaceApi } from '../generator/deploy/workspace-api.js';
@@ -155,6 +155,27 @@ describe('drift and prune', () => {
     expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
   });
 
+  it('ownership: the derived id and this manifest\'s marker, whatever the case of either; nothing less', () => {
+    const upper = '0F9E8D7C-6B5A-4493-8271-605F4E3D2C1B';
+    const other = '11111111-2222-4333-8444-555555555555';
+    const guid = ruleGuid(upper, 'signin-success');
+    const marked = managedDescription('Signed in.', upper, 'signin-success', '1.0.0');
+    expect(ruleOwnership(upper, guid, marked)).toBe('ours');
+    expect(ruleOwnership(upper.toLowerCase(), guid.toUpperCase(), marked.replace(upper.toLowerCase(), upper))).toBe('ours');
+    // Earlier versions wrote no manifest into the marker: the derived id decides.
+    expect(ruleOwnership(upper, guid, 'Signed in.\n\nManaged by breakglass-sentinel (rule signin-success, version 0.1.0).')).toBe('ours');
+    expect(ruleOwnership(upper, guid, managedDescription('Signed in.', other, 'signin-success', '1.0.0'))).toBe('looks-like-ours');
+    expect(ruleOwnership(upper, ruleGuid(other, 'signin-success'), marked)).toBe('looks-like-ours');
+    expect(ruleOwnership(upper, guid, marked.replace('rule signin-success', 'rule signin-failure'))).toBe('looks-like-ours');
+    expect(ruleOwnership(upper, guid, 'Made by hand.')).toBe('foreign');
+    expect(watchlistOwnership(upper, 'breakglass-sentinel', managedWatchlistDescription(upper))).toBe('ours');
+    expect(watchlistOwnership(upper.toLowerCase(), 'breakglass-sentinel', managedWatchlistDescription(upper).replace(upper.toLowerCase(), upper))).toBe('ours');
+    expect(watchlistOwnership(upper, 'Microsoft', managedWatchlistDescription(upper))).toBe('looks-like-ours');
+    expect(watchlistOwnership(upper, 'breakglass-sentinel', managedWatchlistDescription(other))).toBe('looks-like-ours');
+    // A watchlist that quotes the marker without naming a manifest is not ours.
+    expect(watchlistOwnership(upper, 'breakglass-sentinel', 'Copied from: Managed by breakglass-sentinel (rule x).')).toBe('looks-like-ours');
+  });
+
   it('reads a duration or a resource id the service spells its own way as unchanged, and a changed one as changed', () => {
     const result = content.build();
     const manifest = result.manifest!;
@@ -292,6 +313,23 @@ describe('faults', () => {
     expect(puts.map((c) => c.status)).toEqual([429, 200]);
     expect(puts[1]!.at - puts[0]!.at).toBeGreaterThanOrEqual(950);
     expect(emulator.faults.every((f) => f.times === 0)).toBe(true);
+  });
+
+  it('never repeats a write whose connection dropped (it may have been applied), reports it, and converges on re-run', async () => {
+    await push();
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
+    emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
+    for (const kind of ['drop', 'reset-mid-response'] as const) {
+      emulator.faults = [{ method: 'PUT', path: /alertrules\//, fault: { kind }, times: 1 }];
+      const calls = emulator.calls.length;
+      const run = await push();
+      expect(run.code, kind).toBe(1);
+      expect(run.stdout, kind).toMatch(/update\s+rule signin-success\s+failed: PUT \S+: connection failed/);
+      expect(emulator.calls.slice(calls).filter((c) => c.method === 'PUT'), kind).toHaveLength(1);
+    }
+    emulator.faults = [];
+    expect((await push()).code).toBe(0);
+    expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
   });
 
   it('fails at once, saying why, when the server asks to wait longer than the retry budget', async () => {
