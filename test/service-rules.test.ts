@@ -168,6 +168,21 @@ describe("the service's validations, one table enforced twice", () => {
     expect(missed).toEqual([]);
   });
 
+  it('the emulator also refuses what breaks the published contract, for every kind of resource push writes', async () => {
+    const base = RULES_PATH.replace(/\/alertRules$/, '');
+    const cases: [string, unknown, string][] = [
+      [`${RULES_PATH}/0a1b2c3d-0000-4000-8000-000000000005`, { kind: 'NRT', properties: { ...nrt.properties, queryFrequency: 'PT5M' } }, "/properties: 'queryFrequency' is not in the contract"],
+      [`${base}/automationRules/0a1b2c3d-0000-4000-8000-000000000006`, { properties: { displayName: 'x', order: 1001, triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' }, actions: [] } }, '/properties/order: must be <= 1000'],
+      [`${base}/watchlists/Bad`, { properties: { displayName: 'x', provider: 'y' } }, "must have required property 'itemsSearchKey'"],
+      [`${base}/watchlists/Bad/watchlistItems/0a1b2c3d-0000-4000-8000-000000000007`, { properties: { itemsKeyValue: 'not an object' } }, '/properties/itemsKeyValue: must be object'],
+    ];
+    for (const [path, body, expected] of cases) {
+      const answer = await put(path, body);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error?.message, path).toContain(expected);
+    }
+  });
+
   it('counts placeholders as the service does: every occurrence, repeats and empty ones too', () => {
     expect(countPlaceholders('{{A}} {{A}} {{}}')).toBe(3);
     expect(countPlaceholders('{{a{b}}}')).toBe(0);
