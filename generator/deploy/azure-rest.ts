@@ -3,9 +3,12 @@
  * proxies, user agent) but our own waiting rules, because a push at 3 a.m. must never hang:
  * - every request has a timeout;
  * - 429 and 5xx are retried after the server's Retry-After (or a backoff), but never past the
- *   run's retry budget: a `Retry-After: 3600` fails at once with a message instead of sleeping;
+ *   run's retry budget: a `Retry-After: 3600` fails at once with a message instead of sleeping.
+ *   Writes too: a 5xx may come after the write landed, but our writes are whole-resource PUTs and
+ *   DELETEs (idempotent); a PUT carrying an etag whose first try landed comes back 412 and is
+ *   reported, and the next run finds nothing to do;
  * - a dropped connection is retried for reads; a write is retried only when it surely did not
- *   reach the server (refused), since a repeated write could act twice;
+ *   reach the server (refused): its outcome is unknown, so it is reported, never repeated blindly;
  * - every wait is announced (`onWait`) and ends when the signal aborts (Ctrl-C);
  * - a response that is not the JSON we expect is an error, never read as "nothing there".
  * The bodies we send are exactly what we built: no SDK model sits in between to drop a property.
