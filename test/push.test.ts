@@ -341,6 +341,20 @@ describe('faults', () => {
     expect(plan.stdout).toMatch(/prod: cannot read the workspace: GET \S+ \(HTTP 429, Retry-After 3600 s\): retrying would wait 3600 s, past the retry budget of 30 s/);
   });
 
+  it('one retry budget per workspace for the whole run: the waits of reading and of writing add up', async () => {
+    await push();
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
+    emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
+    emulator.faults = [
+      { method: 'GET', path: /alertrules$/, fault: { kind: '429', retryAfterSeconds: 2 }, times: 1 },
+      { method: 'PUT', path: /alertrules\//, fault: { kind: '429', retryAfterSeconds: 2 }, times: 1 },
+    ];
+    const run = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes', '--retry-budget', '3']);
+    emulator.faults = [];
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/update\s+rule signin-success\s+failed: PUT \S+ \(HTTP 429, Retry-After 2 s\): retrying would wait 2 s, past the retry budget of 3 s \(2 s already waited\)/);
+  });
+
   it('ends a wait at Ctrl-C, and reports the change as interrupted', async () => {
     await push();
     const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;

@@ -96,11 +96,17 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
     if (!json) io.stdout.write(`signed in as ${identities.join('; ')}\n`);
   }
   const onWait = (what: string, ms: number) => io.stderr.write(`waiting ${formatSeconds(ms)}: ${what}\n`);
+  // One client per workspace for the whole run, so reading and writing share its retry budget.
+  const apis = new Map<Workspace, WorkspaceApi>();
   const apiFor =
     io.workspaceApi ??
     ((workspace: Workspace) => {
+      const known = apis.get(workspace);
+      if (known) return known;
       const endpoints = endpointsOf(workspace);
-      return restWorkspaceApi(workspace, { credential: credentials.get(endpoints.authorityHost)!, endpoints, timing, onWait, ...(io.signal ? { signal: io.signal } : {}), ...(io.tls ? { tls: io.tls } : {}) });
+      const api = restWorkspaceApi(workspace, { credential: credentials.get(endpoints.authorityHost)!, endpoints, timing, onWait, ...(io.signal ? { signal: io.signal } : {}), ...(io.tls ? { tls: io.tls } : {}) });
+      apis.set(workspace, api);
+      return api;
     });
   const input = { manifest, rendered: build.rendered!, playbook, workbookResource: build.workbookResource!, tenantId };
   const common = { prune: args.prune || args.command === 'drift', namespace: manifest.idNamespace, ...(args.adopt ? { adopt: true } : {}), workspaceConcurrency: args.concurrency, writeConcurrency: 4, apiFor, ...(io.signal ? { signal: io.signal } : {}) };
