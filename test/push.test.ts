@@ -269,6 +269,14 @@ describe('drift and prune', () => {
     expect((await push()).stdout).toContain('nothing to change');
   });
 
+  it('a watchlist item the service marks deleted (isDeleted) is not there: nothing to delete, no drift', async () => {
+    await push();
+    emulator.seed(`${WS}/watchlists/BreakGlassAccounts/watchlistItems/0f000000-0000-4000-8000-0000000000bb`, { properties: { isDeleted: true, itemsKeyValue: { UserPrincipalName: 'gone@contoso.com' } } });
+    const drift = await cli(['drift', '--manifest', EXAMPLE_MANIFEST]);
+    expect(drift.stdout).not.toContain('gone@contoso.com');
+    expect(drift.code).toBe(0);
+  });
+
   it('keeps the watchlist items in step with the manifest accounts', async () => {
     await push();
     const oneAccount = await manifestWith(workspaceYaml('prod', 'rg-sentinel-prod', 'law-sentinel-prod'), (t) => t.replace(/  - objectId: 2e5438a8[\s\S]*?kind: global-admin\n/, ''));

@@ -94,9 +94,10 @@ export function restWorkspaceApi(workspace: Workspace, settings: ClientSettings)
       if (watchlist) {
         // Resources read by the path we asked for keep the name we asked for.
         const current = await rest.get(watchlist.path, API_VERSION_OF.watchlist);
-        if (current) {
+        if (current && !deleted(current)) {
           out.push(actual('watchlist', watchlist.name, watchlist.path, current, watchlist.label));
           for (const item of await rest.list(`${watchlist.path}/watchlistItems`, API_VERSION_OF.watchlistItem)) {
+            if (deleted(item)) continue;
             const keys = ((item['properties'] ?? {}) as JsonObject)['itemsKeyValue'] as JsonObject | undefined;
             const name = listedName(item, 'watchlist item');
             out.push(actual('watchlistItem', name, `${watchlist.path}/watchlistItems/${name}`, item, `watchlist item ${printable(String(keys?.['UserPrincipalName'] ?? name))}`));
@@ -119,6 +120,9 @@ export function restWorkspaceApi(workspace: Workspace, settings: ClientSettings)
     },
   };
 }
+
+/** Watchlists and their items carry `isDeleted` (Watchlists.json): one marked deleted is not there. */
+const deleted = (resource: JsonObject) => ((resource['properties'] ?? {}) as JsonObject)['isDeleted'] === true;
 
 const stateOf = (deployment: JsonObject) => String(((deployment['properties'] ?? {}) as JsonObject)['provisioningState'] ?? 'Accepted');
 const hashOf = (body: JsonObject | Record<string, unknown>) => ((body['tags'] ?? {}) as JsonObject)[DEPLOYMENT_HASH_TAG];
