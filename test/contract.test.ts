@@ -142,9 +142,10 @@ describe('every resource we render or send conforms to the contract', () => {
         }
         if (d.kind === 'watchlist') {
           const inTemplate = templates.find((t) => t.definition === 'Watchlist')!;
-          // The template adds the accounts as rawContent; push writes them as items.
-          const { rawContent, ...properties } = inTemplate.resource.properties;
+          // The template uploads the accounts as CSV (rawContent and how to read it); push writes them as items.
+          const { rawContent, contentType, numberOfLinesToSkip, ...properties } = inTemplate.resource.properties;
           expect(typeof rawContent).toBe('string');
+          expect([contentType, numberOfLinesToSkip]).toEqual(['text/csv', 0]);
           expect(d.body).toEqual({ properties });
         }
       }

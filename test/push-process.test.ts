@@ -38,6 +38,18 @@ describe('signing in', () => {
     expect(emulator.calls.slice(calls).filter((c) => c.path.includes('/providers/'))).toEqual([]);
   });
 
+  it('gives up signing in at the request timeout when the sign-in endpoint never answers, and exits', async () => {
+    emulator.hangTokens = true;
+    const plan = await spawnCli(['plan', '--manifest', EXAMPLE_MANIFEST, '--request-timeout', '1'], emulator.env());
+    emulator.hangTokens = false;
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('cannot sign in to Azure');
+    expect(plan.stderr).toContain('no token within 1 s (--request-timeout): the sign-in endpoint did not answer');
+    expect(plan.stdout).not.toContain('to create');
+    // Bounded by the timeout, not by the test's: the process ends although the endpoint never answered.
+    expect(plan.ms).toBeLessThan(30_000);
+  }, 60_000);
+
   it('without any login, names what was tried and what to do, and never says "nothing to change"', async () => {
     const env = { NODE_EXTRA_CA_CERTS: emulator.caFile, BREAKGLASS_ARM_ENDPOINT: emulator.url, AZURE_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', AZURE_AUTHORITY_HOST: emulator.url };
     const push = await spawnCli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes'], env);

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { desiredState } from '../generator/deploy/desired-state.js';
-import { managedDescription, ruleGuid } from '../generator/render/ownership.js';
+import { managedDescription, managedWatchlistDescription, ruleGuid, ruleOwnership, watchlistOwnership } from '../generator/render/ownership.js';
 import { planWorkspace } from '../generator/deploy/plan.js';
 import { applyPlans, planWorkspaces } from '../generator/deploy/push.js';
 import { DEFAULT_TIMING, restWorkspaceApi } from '../generator/deploy/workspace-api.js';
@@ -108,6 +108,33 @@ describe('push against the Resource Manager emulator', () => {
   });
 });
 
+describe('a deployment that outlives a push', () => {
+  it('the next push waits for the running deployment instead of failing on DeploymentActive, and converges', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      emulator.deploymentPolls = 60;
+      // Ctrl-C is wired in (a signal), as in the CLI: polling it many times must not pile up listeners.
+      const first = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes', '--deployment-timeout', '0.5'], { signal: new AbortController().signal });
+      emulator.deploymentPolls = 0;
+      expect(first.code).toBe(1);
+      expect(first.stdout).toMatch(/create\s+deployment of playbook BreakGlass-Notify and workbook\s+failed: deployment still Running after/);
+      const second = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes'], { signal: new AbortController().signal });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/update\s+deployment of playbook BreakGlass-Notify and workbook\s+ok/);
+      // Resource Manager refused the replacement once; the running deployment was ours and ended well: not sent again.
+      const deploymentPuts = emulator.calls.filter((c) => c.method === 'PUT' && c.path.includes('/Microsoft.Resources/deployments/'));
+      expect(deploymentPuts.map((c) => c.status)).toEqual([201, 409]);
+      expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('drift and prune', () => {
   it('shows a rule edited in the portal as drift and an update, and push reverts it', async () => {
     await push();
@@ -126,6 +153,53 @@ describe('drift and prune', () => {
     expect(fix.stdout).toMatch(/prod\s+update\s+rule signin-failure\s+ok/);
     expect((emulator.resources.get(rule[0])!.body['properties'] as Record<string, unknown>)['severity']).toBe('High');
     expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
+  });
+
+  it('ownership: the derived id and this manifest\'s marker, whatever the case of either; nothing less', () => {
+    const upper = '0F9E8D7C-6B5A-4493-8271-605F4E3D2C1B';
+    const other = '11111111-2222-4333-8444-555555555555';
+    const guid = ruleGuid(upper, 'signin-success');
+    const marked = managedDescription('Signed in.', upper, 'signin-success', '1.0.0');
+    expect(ruleOwnership(upper, guid, marked)).toBe('ours');
+    expect(ruleOwnership(upper.toLowerCase(), guid.toUpperCase(), marked.replace(upper.toLowerCase(), upper))).toBe('ours');
+    // Earlier versions wrote no manifest into the marker: the derived id decides.
+    expect(ruleOwnership(upper, guid, 'Signed in.\n\nManaged by breakglass-sentinel (rule signin-success, version 0.1.0).')).toBe('ours');
+    expect(ruleOwnership(upper, guid, managedDescription('Signed in.', other, 'signin-success', '1.0.0'))).toBe('looks-like-ours');
+    expect(ruleOwnership(upper, ruleGuid(other, 'signin-success'), marked)).toBe('looks-like-ours');
+    expect(ruleOwnership(upper, guid, marked.replace('rule signin-success', 'rule signin-failure'))).toBe('looks-like-ours');
+    expect(ruleOwnership(upper, guid, 'Made by hand.')).toBe('foreign');
+    expect(watchlistOwnership(upper, 'breakglass-sentinel', managedWatchlistDescription(upper))).toBe('ours');
+    expect(watchlistOwnership(upper.toLowerCase(), 'breakglass-sentinel', managedWatchlistDescription(upper).replace(upper.toLowerCase(), upper))).toBe('ours');
+    expect(watchlistOwnership(upper, 'Microsoft', managedWatchlistDescription(upper))).toBe('looks-like-ours');
+    expect(watchlistOwnership(upper, 'breakglass-sentinel', managedWatchlistDescription(other))).toBe('looks-like-ours');
+    // A watchlist that quotes the marker without naming a manifest is not ours.
+    expect(watchlistOwnership(upper, 'breakglass-sentinel', 'Copied from: Managed by breakglass-sentinel (rule x).')).toBe('looks-like-ours');
+  });
+
+  it('reads a duration or a resource id the service spells its own way as unchanged, and a changed one as changed', () => {
+    const result = content.build();
+    const manifest = result.manifest!;
+    const desired = desiredState({ manifest, rendered: result.rendered!, playbook: content.playbook, workbookResource: result.workbookResource!, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, manifest.workspaces[0]!);
+    const rule = desired.find((d) => d.kind === 'alertRule')!;
+    const automation = desired.find((d) => d.kind === 'automationRule')!;
+    const grouping = (body: Record<string, unknown>) => ((body['properties'] as { incidentConfiguration: { groupingConfiguration: { lookbackDuration: string } } }).incidentConfiguration.groupingConfiguration);
+    expect(grouping(rule.body).lookbackDuration).toBe('P1D');
+    const asRead = (d: typeof rule, edit: (body: Record<string, unknown>) => void) => {
+      const body = structuredClone(d.body);
+      edit(body);
+      return { kind: d.kind, name: d.name, path: d.path, label: d.label, body };
+    };
+    const same = [
+      asRead(rule, (b) => (grouping(b).lookbackDuration = 'PT24H')),
+      asRead(automation, (b) => {
+        const ids = (b['properties'] as { triggeringLogic: { conditions: { conditionProperties: { propertyValues?: string[] } }[] } }).triggeringLogic.conditions.at(-1)!.conditionProperties;
+        ids.propertyValues = ids.propertyValues!.map((id) => id.replace('rg-sentinel-prod', 'RG-SENTINEL-PROD'));
+      }),
+    ];
+    const plan = planWorkspace([rule, automation], same, { prune: false, namespace: manifest.idNamespace }).changes;
+    expect(plan.map((c) => c.action)).toEqual(['no-op', 'no-op']);
+    const changed = planWorkspace([rule], [asRead(rule, (b) => (grouping(b).lookbackDuration = 'PT23H'))], { prune: false, namespace: manifest.idNamespace }).changes;
+    expect(changed[0]!.changes).toEqual([{ path: 'properties.incidentConfiguration.groupingConfiguration.lookbackDuration', before: 'PT23H', after: 'P1D' }]);
   });
 
   it('--prune removes only rules of this manifest that left the catalog; copies, quoters and hand-made rules stay', async () => {
@@ -195,6 +269,14 @@ describe('drift and prune', () => {
     expect((await push()).stdout).toContain('nothing to change');
   });
 
+  it('a watchlist item the service marks deleted (isDeleted) is not there: nothing to delete, no drift', async () => {
+    await push();
+    emulator.seed(`${WS}/watchlists/BreakGlassAccounts/watchlistItems/0f000000-0000-4000-8000-0000000000bb`, { properties: { isDeleted: true, itemsKeyValue: { UserPrincipalName: 'gone@contoso.com' } } });
+    const drift = await cli(['drift', '--manifest', EXAMPLE_MANIFEST]);
+    expect(drift.stdout).not.toContain('gone@contoso.com');
+    expect(drift.code).toBe(0);
+  });
+
   it('keeps the watchlist items in step with the manifest accounts', async () => {
     await push();
     const oneAccount = await manifestWith(workspaceYaml('prod', 'rg-sentinel-prod', 'law-sentinel-prod'), (t) => t.replace(/  - objectId: 2e5438a8[\s\S]*?kind: global-admin\n/, ''));
@@ -241,6 +323,23 @@ describe('faults', () => {
     expect(emulator.faults.every((f) => f.times === 0)).toBe(true);
   });
 
+  it('never repeats a write whose connection dropped (it may have been applied), reports it, and converges on re-run', async () => {
+    await push();
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
+    emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
+    for (const kind of ['drop', 'reset-mid-response'] as const) {
+      emulator.faults = [{ method: 'PUT', path: /alertrules\//, fault: { kind }, times: 1 }];
+      const calls = emulator.calls.length;
+      const run = await push();
+      expect(run.code, kind).toBe(1);
+      expect(run.stdout, kind).toMatch(/update\s+rule signin-success\s+failed: PUT \S+: connection failed/);
+      expect(emulator.calls.slice(calls).filter((c) => c.method === 'PUT'), kind).toHaveLength(1);
+    }
+    emulator.faults = [];
+    expect((await push()).code).toBe(0);
+    expect((await cli(['drift', '--manifest', EXAMPLE_MANIFEST])).code).toBe(0);
+  });
+
   it('fails at once, saying why, when the server asks to wait longer than the retry budget', async () => {
     emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind: '429', retryAfterSeconds: 3600 }, times: 1 }];
     const started = Date.now();
@@ -248,6 +347,20 @@ describe('faults', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toMatch(/prod: cannot read the workspace: GET \S+ \(HTTP 429, Retry-After 3600 s\): retrying would wait 3600 s, past the retry budget of 30 s/);
+  });
+
+  it('one retry budget per workspace for the whole run: the waits of reading and of writing add up', async () => {
+    await push();
+    const rule = emulator.under(`${WS}/alertRules/`).find(([, b]) => JSON.stringify(b).includes('Break-glass account used'))!;
+    emulator.edit(rule[0], (b) => ((b['properties'] as Record<string, unknown>)['severity'] = 'Low'));
+    emulator.faults = [
+      { method: 'GET', path: /alertrules$/, fault: { kind: '429', retryAfterSeconds: 2 }, times: 1 },
+      { method: 'PUT', path: /alertrules\//, fault: { kind: '429', retryAfterSeconds: 2 }, times: 1 },
+    ];
+    const run = await cli(['push', '--manifest', EXAMPLE_MANIFEST, '--yes', '--retry-budget', '3']);
+    emulator.faults = [];
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/update\s+rule signin-success\s+failed: PUT \S+ \(HTTP 429, Retry-After 2 s\): retrying would wait 2 s, past the retry budget of 3 s \(2 s already waited\)/);
   });
 
   it('ends a wait at Ctrl-C, and reports the change as interrupted', async () => {
@@ -284,6 +397,13 @@ describe('faults', () => {
     expect(plan.stdout).toMatch(/prod: cannot read the workspace: GET \S+alertRules: no answer within 300 ms \(--request-timeout\) \(after 5 tries\)/);
   });
 
+  it('ends a request at the request timeout even when getting its token never finishes', async () => {
+    const workspace = content.build().manifest!.workspaces[0]!;
+    const stuck = { getToken: () => new Promise<never>(() => undefined) };
+    const api = restWorkspaceApi(workspace, { credential: stuck, endpoints: endpointsFor(undefined, { armEndpoint: emulator.url, authorityHost: emulator.url }), timing: { ...DEFAULT_TIMING, requestTimeoutMs: 200, maxRetries: 0 }, tls: { ca: emulator.caPem } });
+    await expect(api.read([])).rejects.toThrow(/alertRules: no answer within 200 ms \(--request-timeout\)/);
+  });
+
   it('treats an answer that is not the expected JSON as a failure of that workspace, never as an empty workspace', async () => {
     for (const kind of ['html', 'truncated'] as const) {
       emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind }, times: 1 }];
@@ -302,6 +422,27 @@ describe('faults', () => {
     emulator.pageSize = 100;
     expect(again.code).toBe(0);
     expect(emulator.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/alertRules')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('never follows a nextLink to another host (it would get our bearer token), nor one that loops', async () => {
+    const elsewhere = new ArmEmulator();
+    await elsewhere.start();
+    try {
+      emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind: 'next-link', to: `${elsewhere.url}/collect?page=2` }, times: 1 }];
+      const foreign = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+      expect(foreign.code).toBe(1);
+      expect(foreign.stdout).toContain(`the answer's next page is on another host (${elsewhere.url}, not ${emulator.url}); not followed, so no credential is sent there`);
+      expect(elsewhere.calls).toEqual([]);
+    } finally {
+      await elsewhere.stop();
+    }
+    emulator.faults = [{ method: 'GET', path: /alertrules$/, fault: { kind: 'next-link', to: 'self' }, times: Infinity }];
+    emulator.calls.length = 0;
+    const loop = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+    emulator.faults = [];
+    expect(loop.code).toBe(1);
+    expect(loop.stdout).toContain("the answer's next page is a page already read (a loop); stopped");
+    expect(emulator.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/alertRules'))).toHaveLength(1);
   });
 
   it('reports a change that keeps failing, finishes the others, and converges on re-run', async () => {
@@ -414,6 +555,35 @@ describe('usage and read failures', () => {
     const plan = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune']);
     expect(plan.stdout).not.toContain('\u001b');
     expect(plan.stdout).toContain('evil\\u001b[2K\\u001b[1A\\u000dname');
+  });
+
+  it('escapes every piece of server text a plan shows: resource names in "not ours" notes, a foreign watchlist\'s provider', async () => {
+    await push();
+    const path = `${WS}/alertRules/11111111-2222-4333-8444-555555555556`;
+    emulator.seed(path, { kind: 'NRT', properties: { displayName: 'copy', description: 'Managed by breakglass-sentinel (rule evil, version 1.0.0).', enabled: true, query: 'SigninLogs', severity: 'High' } });
+    emulator.edit(path, (b) => (b['name'] = 'n\u009b2K\u202eame'));
+    const notOurs = await cli(['plan', '--manifest', EXAMPLE_MANIFEST, '--prune']);
+    expect(notOurs.stdout).toContain('? not ours rule copy (n\\u009b2K\\u202eame)');
+    emulator.reset();
+    emulator.seed(`${WS}/watchlists/BreakGlassAccounts`, { properties: { displayName: 'by hand', provider: 'Micro\u009b2Ksoft\u202e', itemsSearchKey: 'UPN' } });
+    const refused = await cli(['plan', '--manifest', EXAMPLE_MANIFEST]);
+    expect(refused.stdout).toContain('(provider "Micro\\u009b2Ksoft\\u202e")');
+    for (const out of [notOurs.stdout, refused.stdout]) expect(out).not.toMatch(/[\u001b\u009b\u202e]/);
+  });
+
+  it('never turns a listed name into a path that addresses another resource', async () => {
+    await push();
+    const victim = emulator.under(`${WS}/alertRules/`)[0]![0];
+    const item = `${WS}/watchlists/BreakGlassAccounts/watchlistItems/0f000000-0000-4000-8000-0000000000aa`;
+    emulator.seed(item, { properties: { itemsKeyValue: { UserPrincipalName: 'stray@contoso.com' } } });
+    // An item not in the manifest is deleted by its listed name: this one's name climbs out of the watchlist.
+    emulator.edit(item, (b) => (b['name'] = `../../../alertRules/${victim.split('/').pop()!}`));
+    const writes = emulator.writes().length;
+    const run = await push();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('prod: cannot read the workspace: GET watchlist items: the answer names a resource that cannot be addressed');
+    expect(emulator.writes().length).toBe(writes);
+    expect(emulator.resources.has(victim)).toBe(true);
   });
 });
 

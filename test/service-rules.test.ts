@@ -168,6 +168,21 @@ describe("the service's validations, one table enforced twice", () => {
     expect(missed).toEqual([]);
   });
 
+  it('the emulator also refuses what breaks the published contract, for every kind of resource push writes', async () => {
+    const base = RULES_PATH.replace(/\/alertRules$/, '');
+    const cases: [string, unknown, string][] = [
+      [`${RULES_PATH}/0a1b2c3d-0000-4000-8000-000000000005`, { kind: 'NRT', properties: { ...nrt.properties, queryFrequency: 'PT5M' } }, "/properties: 'queryFrequency' is not in the contract"],
+      [`${base}/automationRules/0a1b2c3d-0000-4000-8000-000000000006`, { properties: { displayName: 'x', order: 1001, triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created' }, actions: [] } }, '/properties/order: must be <= 1000'],
+      [`${base}/watchlists/Bad`, { properties: { displayName: 'x', provider: 'y' } }, "must have required property 'itemsSearchKey'"],
+      [`${base}/watchlists/Bad/watchlistItems/0a1b2c3d-0000-4000-8000-000000000007`, { properties: { itemsKeyValue: 'not an object' } }, '/properties/itemsKeyValue: must be object'],
+    ];
+    for (const [path, body, expected] of cases) {
+      const answer = await put(path, body);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error?.message, path).toContain(expected);
+    }
+  });
+
   it('counts placeholders as the service does: every occurrence, repeats and empty ones too', () => {
     expect(countPlaceholders('{{A}} {{A}} {{}}')).toBe(3);
     expect(countPlaceholders('{{a{b}}}')).toBe(0);
@@ -181,6 +196,37 @@ describe("the service's validations, one table enforced twice", () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error!.message).toContain("Error converting value \"Spaceship\" to type 'EntityMappingType'");
     expect(answer.body.error!.message).not.toContain('The ColumnName');
+  });
+});
+
+describe("the service's message when one attribute is broken in several places", () => {
+  const answer = async (change: (p: Props) => void) => {
+    const properties = structuredClone(nrt.properties) as unknown as Props;
+    change(properties);
+    return (await put(`${RULES_PATH}/0a1b2c3d-0000-4000-8000-000000000004`, { kind: nrt.apiKind, properties })).body.error?.message ?? '';
+  };
+
+  it('names the error its walk meets first: entity mapping by entity mapping, field by field (ValidEntityMappingsAttribute)', async () => {
+    const message = await answer((p) => {
+      p['entityMappings'] = [
+        { entityType: 'Account', fieldMappings: [{ identifier: 'UPNSuffix', columnName: 'AccountUPN' }] },
+        { entityType: 'IP', fieldMappings: Array.from({ length: 4 }, () => ({ identifier: 'Address', columnName: 'IPAddress' })) },
+      ];
+    });
+    expect(message).toContain("Missing required identifiers in 'EntityMappings' for type 'Account'");
+    expect(message).not.toContain("Invalid length of '4' for 'FieldMappings'");
+  });
+
+  it('checks each custom detail key, then its value, before the next one (DictionaryMaxKeyAndValueLengthsAttribute)', async () => {
+    const message = await answer((p) => (p['customDetails'] = { Long: 'A'.repeat(501), ['K'.repeat(21)]: 'AccountUPN' }));
+    expect(message).toContain("Maximum length of value 'AAAA");
+    expect(message).not.toContain('Maximum length of key');
+  });
+
+  it('an empty alert description breaks both its non-empty and its length attribute (StringLength(5000, MinimumLength = 1))', async () => {
+    const message = await answer((p) => ((p['alertDetailsOverride'] as Props)['alertDescriptionFormat'] = ''));
+    expect(message).toContain("'AlertDescriptionFormat' must have a non-empty value");
+    expect(message).toContain('The field AlertDescriptionFormat must be a string with a minimum length of 1 and a maximum length of 5000.');
   });
 });
 

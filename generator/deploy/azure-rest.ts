@@ -3,9 +3,12 @@
  * proxies, user agent) but our own waiting rules, because a push at 3 a.m. must never hang:
  * - every request has a timeout;
  * - 429 and 5xx are retried after the server's Retry-After (or a backoff), but never past the
- *   run's retry budget: a `Retry-After: 3600` fails at once with a message instead of sleeping;
+ *   run's retry budget: a `Retry-After: 3600` fails at once with a message instead of sleeping.
+ *   Writes too: a 5xx may come after the write landed, but our writes are whole-resource PUTs and
+ *   DELETEs (idempotent); a PUT carrying an etag whose first try landed comes back 412 and is
+ *   reported, and the next run finds nothing to do;
  * - a dropped connection is retried for reads; a write is retried only when it surely did not
- *   reach the server (refused), since a repeated write could act twice;
+ *   reach the server (refused): its outcome is unknown, so it is reported, never repeated blindly;
  * - every wait is announced (`onWait`) and ends when the signal aborts (Ctrl-C);
  * - a response that is not the JSON we expect is an error, never read as "nothing there".
  * The bodies we send are exactly what we built: no SDK model sits in between to drop a property.
@@ -90,18 +93,26 @@ export class AzureRest {
     return this.objectBody(response, `GET ${path}`);
   }
 
-  /** GET a collection and every page after it (`nextLink`, or Graph's `@odata.nextLink`); each item must be an object. */
+  /**
+   * GET a collection and every page after it (`nextLink`, or Graph's `@odata.nextLink`); each item
+   * must be an object. A next page is followed only on the endpoint's own origin (the pipeline
+   * would send our bearer token to any host a server names) and only once (a link back to a page
+   * already read would loop).
+   */
   async list(path: string, apiVersion?: string): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
+    const origin = new URL(this.settings.endpoint).origin;
+    const read = new Set<string>();
     let url: string | undefined = this.url(path, apiVersion);
     for (let page = 0; url; page++) {
       if (page > 1000) throw new AzureRestError(`GET ${path}: more than 1000 pages; stopped`);
+      read.add(new URL(url).href);
       const response = await this.send('GET', url, undefined);
       const body = this.objectBody(response, `GET ${path}`);
       if (!Array.isArray(body['value']) || !body['value'].every(isObject)) throw new AzureRestError(`GET ${path}: the answer has no list of resources ("value"); not reading it as an empty workspace`, response.status);
       items.push(...(body['value'] as JsonObject[]));
       const next = body['nextLink'] ?? body['@odata.nextLink'];
-      url = typeof next === 'string' && next !== '' ? next : undefined;
+      url = typeof next === 'string' && next !== '' ? nextPage(next, url, origin, read, `GET ${path}`) : undefined;
     }
     return items;
   }
@@ -131,17 +142,19 @@ export class AzureRest {
       // Ctrl-C; a write under way finishes (its outcome must be known), bounded by the timeout.
       const timeout = AbortSignal.timeout(this.settings.requestTimeoutMs);
       const user = method === 'GET' ? this.settings.signal : undefined;
+      const abortSignal = user ? AbortSignal.any([timeout, user]) : timeout;
       const request = createPipelineRequest({
         url,
         method,
         headers: createHttpHeaders({ accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        abortSignal: user ? AbortSignal.any([timeout, user]) : timeout,
+        abortSignal,
       });
       let response: PipelineResponse;
       this.requests += 1;
       try {
-        response = await this.pipeline.sendRequest(this.http, request);
+        // Raced against the signal too: the bearer policy's token refresh may not honour it.
+        response = await untilAborted(this.pipeline.sendRequest(this.http, request), abortSignal);
       } catch (error) {
         if (this.settings.signal?.aborted && !timeout.aborted) throw error;
         const failure = networkFailure(error, timeout.aborted, this.settings.requestTimeoutMs);
@@ -193,6 +206,19 @@ export class AzureRest {
   }
 }
 
+/** The absolute URL of a next page, refused when it leaves the endpoint's origin or names a page already read. */
+function nextPage(link: string, current: string, origin: string, read: ReadonlySet<string>, what: string): string {
+  let target: URL;
+  try {
+    target = new URL(link, current);
+  } catch {
+    throw new AzureRestError(`${what}: the answer's next page (nextLink) is not a URL; stopped`);
+  }
+  if (target.origin !== origin) throw new AzureRestError(`${what}: the answer's next page is on another host (${printable(target.origin)}, not ${origin}); not followed, so no credential is sent there`);
+  if (read.has(target.href)) throw new AzureRestError(`${what}: the answer's next page is a page already read (a loop); stopped`);
+  return target.href;
+}
+
 /** The service's error code and message from an ARM error body (`{ error: { code, message } }`); nothing else of it (never headers). */
 function serviceError(response: PipelineResponse): { code?: string; message?: string } {
   try {
@@ -231,7 +257,17 @@ export function formatSeconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Waits `ms`; rejects at once when `signal` aborts (and leaves no listener behind either way). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(() => {

@@ -83,10 +83,10 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
     for (const workspace of workspaces) {
       const endpoints = endpointsOf(workspace);
       if (credentials.has(endpoints.authorityHost)) continue;
-      const credential = (io.credential ?? azureCredential)(endpoints.authorityHost);
+      const credential = io.credential ? io.credential(endpoints.authorityHost) : azureCredential(endpoints.authorityHost, timing.requestTimeoutMs);
       credentials.set(endpoints.authorityHost, credential);
       try {
-        identities.push((await signIn(credential, endpoints.scope, endpoints.authorityHost, io.signal)).identity);
+        identities.push((await signIn(credential, endpoints.scope, endpoints.authorityHost, io.signal, timing.requestTimeoutMs)).identity);
       } catch (error) {
         if (!(error instanceof SignInError)) throw error;
         io.stderr.write(`breakglass: ${error.message}\n`);
@@ -96,11 +96,17 @@ export async function runDeployCommand(args: DeployArgs, build: BuildResult, pla
     if (!json) io.stdout.write(`signed in as ${identities.join('; ')}\n`);
   }
   const onWait = (what: string, ms: number) => io.stderr.write(`waiting ${formatSeconds(ms)}: ${what}\n`);
+  // One client per workspace for the whole run, so reading and writing share its retry budget.
+  const apis = new Map<Workspace, WorkspaceApi>();
   const apiFor =
     io.workspaceApi ??
     ((workspace: Workspace) => {
+      const known = apis.get(workspace);
+      if (known) return known;
       const endpoints = endpointsOf(workspace);
-      return restWorkspaceApi(workspace, { credential: credentials.get(endpoints.authorityHost)!, endpoints, timing, onWait, ...(io.signal ? { signal: io.signal } : {}), ...(io.tls ? { tls: io.tls } : {}) });
+      const api = restWorkspaceApi(workspace, { credential: credentials.get(endpoints.authorityHost)!, endpoints, timing, onWait, ...(io.signal ? { signal: io.signal } : {}), ...(io.tls ? { tls: io.tls } : {}) });
+      apis.set(workspace, api);
+      return api;
     });
   const input = { manifest, rendered: build.rendered!, playbook, workbookResource: build.workbookResource!, tenantId };
   const common = { prune: args.prune || args.command === 'drift', namespace: manifest.idNamespace, ...(args.adopt ? { adopt: true } : {}), workspaceConcurrency: args.concurrency, writeConcurrency: 4, apiFor, ...(io.signal ? { signal: io.signal } : {}) };

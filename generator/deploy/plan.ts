@@ -1,3 +1,5 @@
+import { isoDurationMinutes } from '../render/durations.js';
+import { printable } from './azure-rest.js';
 import { ruleOwnership, watchlistOwnership } from '../render/ownership.js';
 import { PHASES, type DesiredResource, type ResourceKind } from './desired-state.js';
 
@@ -48,8 +50,21 @@ export function diffFields(desired: unknown, actual: unknown, path = ''): FieldC
       value === undefined ? [] : diffFields(value, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key),
     );
   }
-  const same = actual instanceof Date ? actual.toISOString() === desired : actual === desired;
+  const same = actual instanceof Date ? actual.toISOString() === desired : actual === desired || sameValue(desired, actual);
   return same ? [] : [{ path, before: actual, after: desired }];
+}
+
+/**
+ * Two spellings of one value, as the service may give ours back: a duration (the contract's
+ * `format: duration`; the service keeps a TimeSpan and writes it its own way, PT90M as PT1H30M)
+ * and a resource id (Resource Manager ids are case-insensitive).
+ */
+function sameValue(desired: unknown, actual: unknown): boolean {
+  if (typeof desired !== 'string' || typeof actual !== 'string') return false;
+  if (desired.startsWith('/subscriptions/') && actual.toLowerCase() === desired.toLowerCase()) return true;
+  if (!desired.startsWith('P') || !actual.startsWith('P')) return false;
+  const [a, b] = [isoDurationMinutes(desired), isoDurationMinutes(actual)];
+  return a !== undefined && a === b;
 }
 
 const key = (kind: ResourceKind, name: string) => `${kind}/${name.toLowerCase()}`;
@@ -91,7 +106,7 @@ export function planWorkspace(desired: readonly DesiredResource[], actual: reado
       return {
         changes: [],
         notOurs: [],
-        refused: `the watchlist '${watchlist.name}' exists and was not made by this manifest (provider ${JSON.stringify(p['provider'] ?? null)}): push would overwrite its settings and replace its items, so nothing was planned here. If it is yours (made by an earlier version of breakglass-sentinel, or by hand for these rules), run push --adopt once; otherwise give this manifest another watchlist.alias`,
+        refused: `the watchlist '${printable(watchlist.name)}' exists and was not made by this manifest (provider ${printable(JSON.stringify(p['provider'] ?? null))}): push would overwrite its settings and replace its items, so nothing was planned here. If it is yours (made by an earlier version of breakglass-sentinel, or by hand for these rules), run push --adopt once; otherwise give this manifest another watchlist.alias`,
       };
     }
   }
@@ -109,7 +124,7 @@ export function planWorkspace(desired: readonly DesiredResource[], actual: reado
     if (wanted.has(key(a.kind, a.name))) continue;
     if (a.kind === 'alertRule') {
       const ownership = ruleOwnership(options.namespace, a.name, String(properties(a.body)['description'] ?? ''));
-      if (ownership === 'looks-like-ours') notOurs.push(`${a.label} (${a.name}): carries the breakglass-sentinel marker, but its id or manifest is not this manifest's (a copy, or another manifest's rule)`);
+      if (ownership === 'looks-like-ours') notOurs.push(`${a.label} (${printable(a.name)}): carries the breakglass-sentinel marker, but its id or manifest is not this manifest's (a copy, or another manifest's rule)`);
       if (ownership !== 'ours' || !options.prune) continue;
     } else if (a.kind !== 'watchlistItem') continue;
     deletes.push({ kind: a.kind, name: a.name, path: a.path, label: a.label, action: 'delete', changes: [] });

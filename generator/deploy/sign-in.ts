@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import { printable } from './azure-rest.js';
+import { formatSeconds, printable } from './azure-rest.js';
+import { DEFAULT_TOKEN_REQUEST_TIMEOUT_MS } from './credentials.js';
 
 /** Signing in failed: the message says what was tried and what to do. */
 export class SignInError extends Error {}
@@ -13,16 +14,33 @@ export interface SignedIn {
  * Gets one token before anything else, so that a missing login is one clear message instead of
  * one "cannot read" per workspace, and says which identity is used.
  */
-export async function signIn(credential: TokenCredential, scope: string, authorityHost: string, signal?: AbortSignal): Promise<SignedIn> {
+export async function signIn(credential: TokenCredential, scope: string, authorityHost: string, signal?: AbortSignal, timeoutMs = DEFAULT_TOKEN_REQUEST_TIMEOUT_MS): Promise<SignedIn> {
   let token: string;
   try {
-    const got = await credential.getToken(scope, signal ? { abortSignal: signal } : {});
+    const got = await bounded(credential.getToken(scope, signal ? { abortSignal: signal } : {}), timeoutMs, signal);
     if (!got) throw new Error('the credential returned no token');
     token = got.token;
   } catch (error) {
     throw new SignInError(signInFailure(error, scope, authorityHost));
   }
   return { identity: identityOf(token) };
+}
+
+/**
+ * The credential's answer, or a failure after `ms` or at Ctrl-C: a credential may not honour the
+ * abort signal (the identity library does not pass it on to its token requests).
+ */
+function bounded<T>(work: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no token within ${formatSeconds(ms)} (--request-timeout): the sign-in endpoint did not answer`)), ms);
+    const onAbort = () => reject(new Error('interrupted while signing in'));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
 }
 
 /** The token's subject from its claims (the token is not verified here: Resource Manager does that). */

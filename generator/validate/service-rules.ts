@@ -23,6 +23,12 @@ export interface Violation {
   path: BodyPath;
   /** The values involved, for validate's message (the service's message does not always name them). */
   detail?: string;
+  /**
+   * Where the service's own walk meets this violation, among the violations of one attribute
+   * (compared element by element): an attribute that loops over entries returns the first error
+   * it meets, e.g. mapping 0's missing identifier before mapping 1's field count.
+   */
+  rank?: readonly number[];
 }
 
 export interface ServiceRule {
@@ -197,10 +203,10 @@ function formatRules(field: 'alertDisplayNameFormat' | 'alertDescriptionFormat',
       rule: `${field} is 1 to ${max} characters`,
       source,
       wording: 'service',
-      hint: `Shorten it to ${max} characters.`,
+      hint: `Write 1 to ${max} characters, or leave the field out.`,
       check: (p) => {
         const v = value(p);
-        return typeof v === 'string' && v.length > max ? [{ message: `The field ${pascal} must be a string with a minimum length of 1 and a maximum length of ${max}.`, path: at }] : [];
+        return typeof v === 'string' && (v.length < 1 || v.length > max) ? [{ message: `The field ${pascal} must be a string with a minimum length of 1 and a maximum length of ${max}.`, path: at, detail: `it is ${v.length} characters` }] : [];
       },
     },
   ];
@@ -217,15 +223,15 @@ function entityMappingRules(): ServiceRule[] {
   return [
     row('entity-mappings-count', '1 to 10 entity mappings', 'Map at most 10 entities (or leave entityMappings out).', (p) => {
       const n = Array.isArray(p['entityMappings']) ? p['entityMappings'].length : undefined;
-      return n !== undefined && (n < 1 || n > 10) ? [{ message: `Invalid length of '${n}' for 'EntityMappings'. 'EntityMappings' length should be between '1' and '10'`, path: P('entityMappings') }] : [];
+      return n !== undefined && (n < 1 || n > 10) ? [{ message: `Invalid length of '${n}' for 'EntityMappings'. 'EntityMappings' length should be between '1' and '10'`, path: P('entityMappings'), rank: [-1] }] : [];
     }),
     row('entity-type', "each entityType is one of S's EntityMappingType", `Use one of: ${Object.keys(ENTITY_TYPES).join(', ')}.`, (p) =>
-      each(p, (m, i) => (typeof m['entityType'] === 'string' && m['entityType'] in ENTITY_TYPES ? [] : [{ message: `Error converting value ${json(m['entityType'])} to type 'EntityMappingType'. Path 'properties.entityMappings[${i}].entityType'.`, path: P('entityMappings', i, 'entityType') }])),
+      each(p, (m, i) => (typeof m['entityType'] === 'string' && m['entityType'] in ENTITY_TYPES ? [] : [{ message: `Error converting value ${json(m['entityType'])} to type 'EntityMappingType'. Path 'properties.entityMappings[${i}].entityType'.`, path: P('entityMappings', i, 'entityType'), rank: [i, -1] }])),
     ),
     row('field-mappings-count', '1 to 3 field mappings per entity', 'Map 1 to 3 identifiers of each entity.', (p) =>
       each(p, (m, i) => {
         const n = Array.isArray(m['fieldMappings']) ? m['fieldMappings'].length : 0;
-        return n < 1 || n > 3 ? [{ message: `Invalid length of '${n}' for 'FieldMappings'. 'FieldMappings' length should be between '1' and '3'`, path: P('entityMappings', i, 'fieldMappings') }] : [];
+        return n < 1 || n > 3 ? [{ message: `Invalid length of '${n}' for 'FieldMappings'. 'FieldMappings' length should be between '1' and '3'`, path: P('entityMappings', i, 'fieldMappings'), rank: [i, 0] }] : [];
       }),
     ),
     row('entity-identifier', "each identifier is one of the entity type's", 'Use an identifier of the entity type (listed in the message).', (p) =>
@@ -233,7 +239,7 @@ function entityMappingRules(): ServiceRule[] {
         const type = ENTITY_TYPES[String(m['entityType'])];
         if (!type) return [];
         return fields(m).flatMap((f, j) =>
-          type.identifiers.includes(String(f['identifier'])) ? [] : [{ message: `Invalid identifier '${String(f['identifier'])}' for entity type '${String(m['entityType'])}' encountered. Valid identifiers are: [${type.identifiers.join(', ')}]`, path: P('entityMappings', i, 'fieldMappings', j, 'identifier') }],
+          type.identifiers.includes(String(f['identifier'])) ? [] : [{ message: `Invalid identifier '${String(f['identifier'])}' for entity type '${String(m['entityType'])}' encountered. Valid identifiers are: [${type.identifiers.join(', ')}]`, path: P('entityMappings', i, 'fieldMappings', j, 'identifier'), rank: [i, 1, j, 0] }],
         );
       }),
     ),
@@ -246,15 +252,15 @@ function entityMappingRules(): ServiceRule[] {
             seen.add(id);
             return [];
           }
-          return [{ message: `Identifier '${id}' is defined multiple times. Identifiers used in 'EntityMappings' must be unique.`, path: P('entityMappings', i, 'fieldMappings', j, 'identifier') }];
+          return [{ message: `Identifier '${id}' is defined multiple times. Identifiers used in 'EntityMappings' must be unique.`, path: P('entityMappings', i, 'fieldMappings', j, 'identifier'), rank: [i, 1, j, 1] }];
         });
       }),
     ),
     row('entity-column-length', 'column names are at most 500 characters', 'Use a shorter column name.', (p) =>
-      each(p, (m, i) => fields(m).flatMap((f, j) => (typeof f['columnName'] === 'string' && f['columnName'].length > 500 ? [{ message: `Maximum length of ColumnName '${f['columnName']}' exceeded. ColumnName length should be less than or equal to 500.`, path: P('entityMappings', i, 'fieldMappings', j, 'columnName') }] : []))),
+      each(p, (m, i) => fields(m).flatMap((f, j) => (typeof f['columnName'] === 'string' && f['columnName'].length > 500 ? [{ message: `Maximum length of ColumnName '${f['columnName']}' exceeded. ColumnName length should be less than or equal to 500.`, path: P('entityMappings', i, 'fieldMappings', j, 'columnName'), rank: [i, 1, j, 2] }] : []))),
     ),
     row('entity-column-name', 'column names match ^[a-zA-Z_]+\\w*$', 'Name the column with letters, digits and _ only, starting with a letter or _ (project it under such a name).', (p) =>
-      each(p, (m, i) => fields(m).flatMap((f, j) => (COLUMN_NAME.test(String(f['columnName'] ?? '')) ? [] : [{ message: `The ColumnName '${String(f['columnName'])}' is invalid. The value must start with a letter or underscore, and contain only alphanumeric English characters.`, path: P('entityMappings', i, 'fieldMappings', j, 'columnName') }]))),
+      each(p, (m, i) => fields(m).flatMap((f, j) => (COLUMN_NAME.test(String(f['columnName'] ?? '')) ? [] : [{ message: `The ColumnName '${String(f['columnName'])}' is invalid. The value must start with a letter or underscore, and contain only alphanumeric English characters.`, path: P('entityMappings', i, 'fieldMappings', j, 'columnName'), rank: [i, 1, j, 3] }]))),
     ),
     row('entity-required-identifiers', 'each entity maps one of its required identifier combinations', 'Add one of the required identifiers (listed in the message), e.g. AadUserId for an Account.', (p) =>
       each(p, (m, i) => {
@@ -262,7 +268,7 @@ function entityMappingRules(): ServiceRule[] {
         if (!type) return [];
         const used = new Set(fields(m).map((f) => String(f['identifier'])));
         if (type.required.some((combination) => combination.every((id) => used.has(id)))) return [];
-        return [{ message: `Missing required identifiers in 'EntityMappings' for type '${String(m['entityType'])}'. Required identifiers are one of the following combinations: ${type.required.map((c) => c.join(', ')).join('; ')}`, path: P('entityMappings', i, 'fieldMappings') }];
+        return [{ message: `Missing required identifiers in 'EntityMappings' for type '${String(m['entityType'])}'. Required identifiers are one of the following combinations: ${type.required.map((c) => c.join(', ')).join('; ')}`, path: P('entityMappings', i, 'fieldMappings'), rank: [i, 2] }];
       }),
     ),
   ];
@@ -277,10 +283,10 @@ function customDetailRules(): ServiceRule[] {
       entries(p).length > 20 ? [{ message: `Maximum length of CustomDetails exceeded. CustomDetails length should be less than or equal to 20`, path: P('customDetails'), detail: `there are ${entries(p).length}` }] : [],
     ),
     row('custom-details-key-length', 'DictionaryMaxKeyAndValueLengths', 'custom detail keys are at most 20 characters', 'V: Models/ModelValidationAttributes/DictionaryMaxKeyAndValueLengthsAttribute.cs', 'Use a key of at most 20 characters.', (p) =>
-      first(entries(p).filter(([k]) => k.length > 20).map(([k]) => ({ message: `Maximum length of key '${k}' in CustomDetails exceeded. Max key length should be less than or equal to 20`, path: P('customDetails', k) }))),
+      first(entries(p).flatMap(([k], i) => (k.length > 20 ? [{ message: `Maximum length of key '${k}' in CustomDetails exceeded. Max key length should be less than or equal to 20`, path: P('customDetails', k), rank: [i, 0] }] : []))),
     ),
     row('custom-details-value-length', 'DictionaryMaxKeyAndValueLengths', 'custom detail columns are at most 500 characters', 'V: Models/ModelValidationAttributes/DictionaryMaxKeyAndValueLengthsAttribute.cs', 'Use a shorter column name.', (p) =>
-      first(entries(p).filter(([, v]) => String(v).length > 500).map(([k, v]) => ({ message: `Maximum length of value '${String(v)}' in CustomDetails exceeded. Max value length should be less than or equal to 500`, path: P('customDetails', k) }))),
+      first(entries(p).flatMap(([k, v], i) => (String(v).length > 500 && k.length <= 20 ? [{ message: `Maximum length of value '${String(v)}' in CustomDetails exceeded. Max value length should be less than or equal to 500`, path: P('customDetails', k), rank: [i, 1] }] : []))),
     ),
     row('custom-details-key', 'DictionaryKeyMatchesRegex', 'custom detail keys match ^[a-zA-Z]+\\w*$', 'V: Models/DictionaryKeyMatchesRegexAttribute.cs', 'Start the key with a letter; use letters, digits and _ only.', (p) =>
       first(entries(p).filter(([k]) => !CUSTOM_DETAIL_KEY.test(k)).map(([k]) => ({ message: `The key '${k}' in CustomDetails is invalid. The key must start with a letter and contain only alphanumeric English characters`, path: P('customDetails', k) }))),
@@ -568,14 +574,21 @@ export function alertRuleViolations(kind: string, properties: unknown): ServiceR
   return SERVICE_RULES.filter((r) => r.kinds.includes(kind)).flatMap((rule) => rule.check(props, kind).map((v) => ({ ...v, rule })));
 }
 
-/** The service's 400 message for violations: the first error of each attribute, joined (V: DataAnnotationsValidator). */
+/**
+ * The service's 400 message for violations: the first error of each attribute, joined (V:
+ * DataAnnotationsValidator); within an attribute, the one its walk meets first (`rank`).
+ */
 export function serviceErrorMessage(violations: readonly ServiceRuleViolation[]): string {
-  const seen = new Set<string>();
-  const messages: string[] = [];
+  const first = new Map<string, ServiceRuleViolation>();
   for (const v of violations) {
-    if (seen.has(v.rule.attribute)) continue;
-    seen.add(v.rule.attribute);
-    messages.push(v.message);
+    const seen = first.get(v.rule.attribute);
+    if (!seen || compareRank(v.rank, seen.rank) < 0) first.set(v.rule.attribute, v);
   }
-  return `Invalid data model. ${messages.join(', ')}`;
+  return `Invalid data model. ${[...first.values()].map((v) => v.message).join(', ')}`;
+}
+
+function compareRank(a: readonly number[] | undefined, b: readonly number[] | undefined): number {
+  if (!a || !b) return 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }

@@ -38,7 +38,9 @@ export type Fault =
   /** Sends the headers and half a body, then resets the connection. */
   | { kind: 'reset-mid-response' }
   /** A 400 whose message echoes the request's headers back (as some proxies and gateways do). */
-  | { kind: 'echo-headers' };
+  | { kind: 'echo-headers' }
+  /** A list answered with its first page and this nextLink (`self`: the request's own URL). */
+  | { kind: 'next-link'; to: string | 'self' };
 
 export interface FaultRule {
   method?: string;
@@ -77,6 +79,8 @@ export class ArmEmulator {
   deploymentPolls = 0;
   /** The token endpoint answers like Entra does for a wrong client secret. */
   rejectSecret = false;
+  /** The token endpoint accepts requests and never answers. */
+  hangTokens = false;
   maxInFlight = 0;
   private inFlight = 0;
   private etagCounter = 0;
@@ -162,6 +166,10 @@ export class ArmEmulator {
       // The shape Entra ID answers a wrong client secret with.
       return reply(401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${CLIENT_ID}'. Trace ID: 00000000-0000-0000-0000-000000000000 Correlation ID: 00000000-0000-0000-0000-000000000000 Timestamp: 2026-11-29 10:00:00Z`, error_codes: [7000215], timestamp: '2026-11-29 10:00:00Z', trace_id: '00000000-0000-0000-0000-000000000000', correlation_id: '00000000-0000-0000-0000-000000000000' });
     }
+    if (this.hangTokens && path.endsWith('/oauth2/v2.0/token')) {
+      this.hanging.add(res);
+      return;
+    }
     const entra = entraResponse(path, this.url, body, () => TOKEN);
     if (entra) return reply(entra.status, entra.payload);
 
@@ -202,6 +210,10 @@ export class ArmEmulator {
       if (fault?.kind === 'echo-headers') {
         const echoed = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
         return reply(400, { error: { code: 'BadRequest', message: `Request rejected. Request headers were: ${echoed.replace(/\n/g, ', ')}` } });
+      }
+      if (fault?.kind === 'next-link') {
+        const page = { value: [], nextLink: fault.to === 'self' ? `${this.url}${req.url ?? '/'}` : fault.to };
+        return reply(200, page);
       }
       if (fault?.kind === 'slow') await delay(fault.delayMs);
       if (fault?.kind === '429') return reply(429, { error: { code: 'TooManyRequests', message: 'Too many requests (emulated throttling).' } }, { 'retry-after': String(fault.retryAfterSeconds) });
@@ -273,6 +285,10 @@ export class ArmEmulator {
       const body = incoming as Record<string, unknown>;
       const refused = this.refusal(key, body);
       if (refused) return reply(400, { error: { code: 'BadRequest', message: refused } });
+      if (stored?.runningPolls !== undefined && stored.runningPolls > 0) {
+        // Resource Manager's answer to replacing a deployment that still runs.
+        return reply(409, { error: { code: 'DeploymentActive', message: `Unable to edit or replace deployment '${path.split('/').pop()}': previous deployment from '${new Date(0).toISOString()}' is still active (expiration time is '${new Date(7 * 86_400_000).toISOString()}'). Please see https://aka.ms/arm-deploy for usage details.` } });
+      }
       const sentEtag = body['etag'];
       if (stored && typeof sentEtag === 'string' && sentEtag !== stored.etag) {
         return reply(412, { error: { code: 'PreconditionFailed', message: `etag ${sentEtag} does not match the current ${stored.etag}` } });
@@ -282,6 +298,9 @@ export class ArmEmulator {
       const deployment = key.includes('/microsoft.resources/deployments/');
       if (deployment) properties['provisioningState'] = this.deploymentPolls > 0 ? 'Running' : 'Succeeded';
       else properties['lastModifiedUtc'] = new Date(0).toISOString();
+      // The service keeps an upload's content and format to itself: Microsoft's watchlist GET and
+      // PUT responses (Watchlists.json examples) never carry rawContent, contentType or numberOfLinesToSkip.
+      if (/\/watchlists\/[^/]+$/.test(key)) for (const upload of ['rawContent', 'contentType', 'numberOfLinesToSkip']) delete properties[upload];
       const saved = { ...body, properties, id: path, name: path.split('/').pop(), type: resourceType(key), etag };
       this.resources.set(key, { body: saved, etag, ...(deployment && this.deploymentPolls > 0 ? { runningPolls: this.deploymentPolls } : {}) });
       return reply(stored ? 200 : 201, saved);
