@@ -18,7 +18,7 @@ const atTerminal = Boolean(process.stdin.isTTY);
 const plain = (stream) => ({ write: (text) => stream.write(text), isTTY: false });
 const noColor = Boolean(process.env.NO_COLOR);
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: noColor ? plain(process.stdout) : process.stdout,
   stderr: noColor ? plain(process.stderr) : process.stderr,
@@ -26,3 +26,13 @@ process.exitCode = await main(process.argv.slice(2), {
   signal: controller.signal,
   ...(atTerminal ? { confirm: terminalConfirm(process.stdin, process.stdout), prompt: terminalPrompt(process.stdin, process.stdout) } : {}),
 });
+
+// The command is done: exit once what was written has been flushed, so no stray handle (a socket
+// kept alive, a timer of a library) can keep the process waiting after its work is over.
+process.exitCode = code;
+let pending = 2;
+const done = () => {
+  if (--pending === 0) process.exit(code);
+};
+process.stdout.write('', done);
+process.stderr.write('', done);

@@ -41,7 +41,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'detailed-exitcode', type: 'boolean', description: 'exit 2 when changes are pending (0: none, 1: failure)' },
   { name: 'arm-endpoint', type: 'string', arg: 'URL', description: 'Resource Manager endpoint (or BREAKGLASS_ARM_ENDPOINT); identity uses AZURE_AUTHORITY_HOST' },
   { name: 'concurrency', type: 'string', arg: 'N', description: 'workspaces worked on at once, 1 to 64 (default 8)' },
-  { name: 'request-timeout', type: 'string', arg: 'SECONDS', description: 'give up on a Resource Manager request with no answer after this long (default 60)' },
+  { name: 'request-timeout', type: 'string', arg: 'SECONDS', description: 'give up on a request (Resource Manager, Microsoft Graph, or signing in) with no answer after this long (default 60)' },
   { name: 'retry-budget', type: 'string', arg: 'SECONDS', description: 'all waits before retries (429 Retry-After, 5xx backoff) of one workspace together, at most (default 120); a longer Retry-After fails at once' },
   { name: 'deployment-timeout', type: 'string', arg: 'SECONDS', description: 'how long push waits for the playbook and workbook deployment to finish (default 900)' },
   { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)', example: '--events SigninLogs=signins.json' },
