@@ -1,10 +1,10 @@
-import { lineColumn } from '../validate/analyze-query.js';
-import { kustoLanguage } from '../validate/kusto-runtime.js';
+import { kustoLanguage } from './kusto-language.js';
+import { lineColumn } from './text-position.js';
 import { compileScalar } from './compile-scalar.js';
 import { compileTabular } from './compile-tabular.js';
 import type { Compiler, Exec, LetBinding, TableFn } from './compiler.js';
-import { EvaluationError } from './evaluation-error.js';
-import { child, isTabular, kindName, listChild, referencedSymbolKind, type SyntaxNode } from './syntax.js';
+import { EvaluationError, type QueryDiagnostic } from './evaluation-error.js';
+import { child, isTabular, kindName, listChild, referencedSymbolKind, resultColumns, type ResultColumn, type SyntaxNode } from './syntax.js';
 import type { Table } from './table.js';
 import type { KValue } from './values.js';
 
@@ -18,6 +18,8 @@ export interface EvaluationInput {
 }
 
 export interface CompiledQuery {
+  /** The result's columns and types, as Kusto.Language's analysis gives them. */
+  columns: ResultColumn[];
   run(input: EvaluationInput): Table;
 }
 
@@ -26,19 +28,10 @@ export interface CompiledQuery {
  * JavaScript closures once; `run` evaluates it over in-memory rows. Pure: no clock, no I/O.
  */
 export function compileQuery(text: string, globals: Kusto.Language.GlobalState): CompiledQuery {
-  const K = kustoLanguage();
-  const code = K.KustoCode.ParseAndAnalyze(text, globals);
   const position = lineColumn(text);
-  const diagnostics = code?.GetDiagnostics();
-  for (let i = 0; i < (diagnostics?.Count ?? 0); i++) {
-    const d = diagnostics!.getItem(i);
-    if (d?.Severity === 'Error') {
-      const at = position(d.Start);
-      throw new EvaluationError(`the query does not analyse: ${d.Code} ${d.Message}`, at.line, at.column);
-    }
-  }
+  const code = analyse(text, globals, position);
   const root = code?.Syntax;
-  if (!root) throw new EvaluationError('Kusto.Language returned no syntax tree');
+  if (!root) throw new EvaluationError('Kusto.Language returned no syntax tree', { code: 'internal' });
 
   const scope = new Map<string, LetBinding>();
   const letFns: ((x: Exec) => KValue | Table)[] = [];
@@ -48,7 +41,7 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
     tabular: (node) => compileTabular(node, compiler),
     fail(node, message): never {
       const at = position(node.TextStart);
-      throw new EvaluationError(message, at.line, at.column);
+      throw new EvaluationError(message, { code: /not supported/.test(message) ? 'unsupported' : 'invalid', ...at });
     },
     letBinding: (name) => scope.get(name),
     rowIndependent(node) {
@@ -90,9 +83,10 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
       throw asEvaluationError(error, 'compiling', position(statement.TextStart));
     }
   }
-  if (!main) throw new EvaluationError('the query has no tabular expression to evaluate');
+  if (!main) throw new EvaluationError('the query has no tabular expression to evaluate', { code: 'invalid' });
   const result = main;
   return {
+    columns: resultColumns(lastExpression(root as SyntaxNode)) ?? [],
     run(input) {
       const values = new Map<number, KValue | Table>();
       const x: Exec = {
@@ -122,5 +116,36 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
 function asEvaluationError(error: unknown, phase: 'compiling' | 'running', at?: { line: number; column: number }): EvaluationError {
   if (error instanceof EvaluationError) return error;
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new EvaluationError(`the offline evaluator failed ${phase} this query (${detail}); the query may be fine, but it cannot be tested offline: please report it with the query`, at?.line, at?.column);
+  return new EvaluationError(`the offline evaluator failed ${phase} this query (${detail}); the query may be fine, but it cannot be tested offline: please report it with the query`, { code: 'internal', ...at });
+}
+
+/** The expression of the query's last statement: its result is the query's result. */
+function lastExpression(root: SyntaxNode): SyntaxNode {
+  const statements = listChild(root, 'Statements');
+  const last = statements[statements.length - 1];
+  return (last && child(last, 'Expression')) ?? root;
+}
+
+/**
+ * Kusto.Language's parse and semantic analysis. An error diagnostic makes the query invalid, with
+ * every diagnostic kept; an exception thrown inside Kusto.Language (it happens on odd queries) is
+ * caught here, so that it cannot stop a whole run of rules.
+ */
+function analyse(text: string, globals: Kusto.Language.GlobalState, position: (offset: number) => { line: number; column: number }): Kusto.Language.KustoCode {
+  let code: Kusto.Language.KustoCode | null;
+  const diagnostics: QueryDiagnostic[] = [];
+  try {
+    code = kustoLanguage().KustoCode.ParseAndAnalyze(text, globals);
+    const list = code?.GetDiagnostics();
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      const d = list!.getItem(i);
+      if (d?.Severity === 'Error') diagnostics.push({ code: d.Code ?? 'KS000', message: d.Message ?? '', ...position(d.Start) });
+    }
+  } catch (error) {
+    throw new EvaluationError(`Kusto.Language failed analysing this query (${error instanceof Error ? error.message : String(error)}); it cannot be evaluated offline`, { code: 'internal' });
+  }
+  if (!code) throw new EvaluationError('Kusto.Language returned no analysis', { code: 'internal' });
+  const first = diagnostics[0];
+  if (first) throw new EvaluationError(`the query does not analyse: ${first.code} ${first.message}`, { code: 'invalid', line: first.line, column: first.column, diagnostics });
+  return code;
 }

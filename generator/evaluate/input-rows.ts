@@ -1,4 +1,4 @@
-import type { ColumnSchema } from '../validate/kusto-schema.js';
+import type { ColumnSchema } from './schema.js';
 import type { Row, Table } from './table.js';
 import { fromJson, KDateTime, KTimespan, parseDateTime, parseJsonValue, parseTimespanLiteral, type KValue } from './values.js';
 

@@ -14,7 +14,7 @@ export function kustoRegex(pattern: string, flags = ''): RegExp {
     try {
       re = new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
     } catch (error) {
-      throw new EvaluationError(`the regular expression ${JSON.stringify(pattern)} is not valid: ${(error as Error).message}`);
+      throw new EvaluationError(`the regular expression ${JSON.stringify(pattern)} is not valid: ${(error as Error).message}`, { code: 'invalid' });
     }
     if (compiled.size > 1000) compiled.clear();
     compiled.set(key, re);

@@ -1,4 +1,4 @@
-import { kustoLanguage } from '../validate/kusto-runtime.js';
+import { kustoLanguage } from './kusto-language.js';
 
 /**
  * A thin, typed view of Kusto.Language's syntax tree. Children are read by the property names

@@ -21,7 +21,7 @@ export class KTimespan {
 export interface KBag {
   [key: string]: KValue;
 }
-export type KValue = null | boolean | number | string | KDateTime | KTimespan | KValue[] | KBag;
+export type KValue = null | boolean | number | bigint | string | KDateTime | KTimespan | KValue[] | KBag;
 
 export function isBag(value: KValue): value is KBag {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof KDateTime) && !(value instanceof KTimespan);

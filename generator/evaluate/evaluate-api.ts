@@ -1,0 +1,57 @@
+import { compileQuery } from './evaluate-query.js';
+import { EvaluationError } from './evaluation-error.js';
+import { InputRowError, tableFromRecords } from './input-rows.js';
+import type { EvaluateQueryOptions, InputRecords, QueryResult } from './api-types.js';
+import { queryResult } from './query-result.js';
+import type { TableSchemas } from './schema.js';
+import type { Table } from './table.js';
+import { parseDateTime } from './values.js';
+
+/** What a query runs against: the tables Kusto.Language knows, and its global state for them. */
+export interface QueryEnvironment {
+  schemas: TableSchemas;
+  /** Columns of the rows `_GetWatchlist(alias)` returns, when the environment offers it. */
+  watchlistColumns?: TableSchemas[string];
+  globals(): Kusto.Language.GlobalState;
+}
+
+/**
+ * Parses, analyses and runs one query over in-memory rows. Every failure is an EvaluationError
+ * with a code: `unsupported` (the construct is named), `invalid` (Kusto's diagnostics) or
+ * `internal`; a bad input row is `invalid`, naming the table, the row and the column.
+ */
+export function evaluateIn(environment: QueryEnvironment, text: string, options: EvaluateQueryOptions = {}): QueryResult {
+  if (typeof text !== 'string') throw new EvaluationError('the query must be a string', { code: 'invalid' });
+  const now = clock(options.now);
+  const tables = new Map<string, Table>();
+  for (const [name, records] of Object.entries(options.tables ?? {})) {
+    const schema = environment.schemas[name];
+    if (!schema) throw new EvaluationError(`rows were given for the table '${name}', which the workspace schema does not know (known tables: ${Object.keys(environment.schemas).join(', ')})`, { code: 'invalid' });
+    tables.set(name, typed(records, schema, name));
+  }
+  const watchlists = new Map<string, Table>();
+  for (const [alias, records] of Object.entries(options.watchlists ?? {})) watchlists.set(alias, typed(records, environment.watchlistColumns ?? [], `watchlist ${alias}`));
+  const compiled = compileQuery(text, environment.globals());
+  return queryResult(compiled.run({ tables, watchlists, now }), compiled.columns);
+}
+
+function typed(records: InputRecords, schema: TableSchemas[string], source: string): Table {
+  if (!Array.isArray(records)) throw new EvaluationError(`${source}: the rows must be an array of objects`, { code: 'invalid' });
+  try {
+    return tableFromRecords(records, schema, source);
+  } catch (error) {
+    if (error instanceof InputRowError) throw new EvaluationError(error.message, { code: 'invalid' });
+    throw error;
+  }
+}
+
+function clock(now: string | Date | undefined): number {
+  if (now === undefined) return Date.now();
+  if (now instanceof Date) {
+    if (Number.isNaN(now.getTime())) throw new EvaluationError('now: the Date is not valid', { code: 'invalid' });
+    return now.getTime();
+  }
+  const parsed = typeof now === 'string' ? parseDateTime(now) : null;
+  if (!parsed) throw new EvaluationError(`now: ${JSON.stringify(now)} is not an ISO 8601 datetime (e.g. 2026-11-20T10:00:00Z)`, { code: 'invalid' });
+  return parsed.ms;
+}
