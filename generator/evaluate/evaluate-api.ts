@@ -5,7 +5,7 @@ import type { EvaluateQueryOptions, InputRecords, QueryResult } from './api-type
 import { queryResult } from './query-result.js';
 import type { TableSchemas } from './schema.js';
 import type { Table } from './table.js';
-import { parseDateTime } from './values.js';
+import { KDateTime, parseDateTime } from './values.js';
 
 /** What a query runs against: the tables Kusto.Language knows, and its global state for them. */
 export interface QueryEnvironment {
@@ -45,13 +45,13 @@ function typed(records: InputRecords, schema: TableSchemas[string], source: stri
   }
 }
 
-function clock(now: string | Date | undefined): number {
-  if (now === undefined) return Date.now();
+function clock(now: string | Date | undefined): KDateTime {
+  if (now === undefined) return new KDateTime(Date.now());
   if (now instanceof Date) {
     if (Number.isNaN(now.getTime())) throw new EvaluationError('now: the Date is not valid', { code: 'invalid' });
-    return now.getTime();
+    return new KDateTime(now.getTime());
   }
   const parsed = typeof now === 'string' ? parseDateTime(now) : null;
   if (!parsed) throw new EvaluationError(`now: ${JSON.stringify(now)} is not an ISO 8601 datetime (e.g. 2026-11-20T10:00:00Z)`, { code: 'invalid' });
-  return parsed.ms;
+  return parsed;
 }

@@ -74,7 +74,8 @@ function cellMatches(actual: unknown, type: string, raw: string): boolean {
   if (isElision(text)) return true;
   switch (type) {
     case 'string':
-      return actual === text;
+      // A table cell cannot show a string's leading or trailing spaces.
+      return typeof actual === 'string' && actual.trim() === text;
     case 'bool':
     case 'boolean':
       if (NULL_TEXT.has(text)) return actual === null;
@@ -104,7 +105,7 @@ function cellMatches(actual: unknown, type: string, raw: string): boolean {
       if (NULL_TEXT.has(text)) return actual === null;
       return typeof actual === 'string' && actual.toLowerCase() === text.toLowerCase();
     default: {
-      if (text === '') return actual === null;
+      if (NULL_TEXT.has(text)) return actual === null;
       const parsed = parseDocJson(text);
       if (parsed && jsonMatches(actual, parsed)) return true;
       // A dynamic value that holds a string prints without quotes.
