@@ -1,4 +1,5 @@
 import { arithmetic, asReal } from './arithmetic.js';
+import { markReals } from './real-marks.js';
 import { compare, dynamicKind, SKETCH, isBag, isNumeric, KTimespan, longValue, newBag, setBagValue, valueKey, type KBag, type KValue } from './values.js';
 
 /**
@@ -65,7 +66,8 @@ function collecting(unique: boolean, conditional: boolean, withNulls = false): A
   return {
     minArgs: conditional ? 2 : 1,
     maxArgs: conditional ? 3 : 2,
-    create() {
+    create(site) {
+      const reals = site.argTypes[0] === 'real' || site.argTypes[0] === 'decimal';
       const items: KValue[] = [];
       const seen = new Set<string>();
       const push = (value: KValue, limit: number) => {
@@ -87,7 +89,7 @@ function collecting(unique: boolean, conditional: boolean, withNulls = false): A
           if (unique && Array.isArray(value)) for (const element of value) push(element, limit);
           else push(value, limit);
         },
-        result: () => items,
+        result: () => (reals ? (markReals(items, 'all') as KValue[]) : items),
       };
     },
   };

@@ -4,6 +4,7 @@ import type { Compiler, Exec, ScalarFn } from './compiler.js';
 import { callUserFunction } from './compile-function.js';
 import { SPECIAL_FORMS } from './special-forms.js';
 import { kustoRegex } from './kusto-regex.js';
+import { markReals } from './real-marks.js';
 import { SCALAR_FUNCTIONS } from './scalar-functions.js';
 import type { CallSite } from './scalar-function.js';
 import { child, declaredName, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, scalarType, tokenText, type SyntaxNode } from './syntax.js';
@@ -105,8 +106,12 @@ function literal(node: SyntaxNode, compiler: Compiler): KValue {
 /** dynamic([...]) / dynamic({...}): JSON whose values may be any Kusto literal (datetime(...), 'single quoted'). */
 function dynamicLiteral(node: SyntaxNode, compiler: Compiler): KValue {
   switch (kindName(node)) {
-    case 'JsonArrayExpression':
-      return listChild(node, 'Values').map((item) => dynamicLiteral(item, compiler));
+    case 'JsonArrayExpression': {
+      const items = listChild(node, 'Values');
+      const values = items.map((item) => dynamicLiteral(item, compiler));
+      markReals(values, new Set(items.flatMap((item, i) => (scalarType(item) === 'real' || scalarType(item) === 'decimal' ? [i] : []))));
+      return values;
+    }
     case 'JsonObjectExpression': {
       const bag: KBag = {};
       for (const pair of listChild(node, 'Pairs')) {
@@ -437,8 +442,8 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
   if (compiler.aggregates && (AGGREGATES[name] || name === 'take_any' || name === 'any')) return compiler.aggregates.add(node);
   const special = SPECIAL_FORMS[name];
   if (special) return special(node, argNodes, compiler);
-  if (AGGREGATES[name] || name === 'arg_max' || name === 'arg_min') return compiler.invalid(node, `the aggregation ${name}() can stand only in summarize, make-series or top-nested`);
   const fn = SCALAR_FUNCTIONS[name];
+  if (!fn && (AGGREGATES[name] || name === 'arg_max' || name === 'arg_min')) return compiler.invalid(node, `the aggregation ${name}() can stand only in summarize, make-series or top-nested`);
   if (!fn) return compiler.unsupported(node, `the function ${name}()`);
   if (argNodes.length < fn.minArgs || argNodes.length > fn.maxArgs) return compiler.invalid(node, `${name}() takes ${fn.minArgs} to ${fn.maxArgs} arguments`);
   const args = argNodes.map((arg) => compiler.scalar(arg));

@@ -5,6 +5,7 @@ import { convertTo } from './convert.js';
 import { evaluateOperator } from './op-evaluate.js';
 import { mvApply, mvExpand } from './op-expand.js';
 import { join, lookup } from './op-join.js';
+import { makeSeries } from './op-make-series.js';
 import { parseKvOperator, parseOperator } from './op-parse.js';
 import { summarize, topNested } from './op-summarize.js';
 import { union } from './op-union.js';
@@ -162,6 +163,8 @@ function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return summarize(node, compiler);
     case 'TopNestedOperator':
       return topNested(node, compiler);
+    case 'MakeSeriesOperator':
+      return makeSeries(node, compiler);
     case 'UnionOperator':
       return union(node, compiler);
     case 'JoinOperator':

@@ -1,4 +1,5 @@
 import { asReal } from './arithmetic.js';
+import { markReals } from './real-marks.js';
 import { fn, type ScalarFunction } from './scalar-function.js';
 import {
   compare,
@@ -184,7 +185,7 @@ function setOf(values: readonly KValue[]): Set<string> {
 
 export const DYNAMIC_FUNCTIONS: Record<string, ScalarFunction> = {
   array_length: fn(1, 1, ([value]) => asArray(value)?.length ?? null),
-  pack_array: fn(0, 64, (args) => args),
+  pack_array: fn(0, 64, (args, site) => markReals(args, new Set(site.argTypes.flatMap((t, i) => (t === 'real' || t === 'decimal' ? [i] : [])))) as KValue[]),
   bag_pack: fn(0, 128, packBag),
   pack: fn(0, 128, packBag),
   pack_dictionary: fn(0, 128, packBag),

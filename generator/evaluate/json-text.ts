@@ -1,3 +1,4 @@
+import { markReals } from './real-marks.js';
 import { fromJson, longValue, setBagValue, type KBag, type KValue } from './values.js';
 
 /**
@@ -5,8 +6,9 @@ import { fromJson, longValue, setBagValue, type KBag, type KValue } from './valu
  * beyond 2^53 keeps every digit (Kusto's long is 64-bit). Undefined when the text is not JSON.
  */
 export function parseJsonText(text: string): KValue | undefined {
-  // The platform's parser is exact unless a number has 16 digits or more; only then is ours needed.
-  if (!/\d{16}/.test(text)) {
+  // The platform's parser is exact unless a number has 16 digits or more, or a whole number is
+  // written as a real (1.0, 2e3: a real to Kusto); only then is ours needed.
+  if (!/\d{16}|\d[.eE]/.test(text)) {
     try {
       return fromJson(JSON.parse(text));
     } catch {
@@ -65,13 +67,16 @@ function parseExactly(text: string): KValue | undefined {
     if (c === '[') {
       at++;
       const items: KValue[] = [];
+      const reals = new Set<number>();
       space();
       if (text[at] === ']') {
         at++;
         return items;
       }
       for (;;) {
+        const start = at;
         items.push(value(depth + 1));
+        if (typeof items[items.length - 1] === 'number' && /[.eE]/.test(text.slice(start, at))) reals.add(items.length - 1);
         space();
         if (text[at] === ',') {
           at++;
@@ -79,6 +84,7 @@ function parseExactly(text: string): KValue | undefined {
         }
         if (text[at] === ']') {
           at++;
+          markReals(items, reals);
           return items;
         }
         fail();

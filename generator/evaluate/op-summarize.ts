@@ -16,7 +16,7 @@ import { compare, valueKey, type KValue } from './values.js';
 const SLOT = '\u0000slot';
 
 /** One aggregation call inside an item: a fresh accumulator per group. */
-interface Leaf {
+export interface Leaf {
   create(): Accumulator;
   args: ScalarFn[];
   /** take_any(a, b) and take_any(*): the values of one row. */
@@ -60,7 +60,7 @@ interface ArgItem {
   byColumn: string | undefined;
 }
 
-function leafFor(call: SyntaxNode, compiler: Compiler): Leaf {
+export function leafFor(call: SyntaxNode, compiler: Compiler): Leaf {
   const name = functionName(call);
   const argNodes = argumentNodes(call);
   const star = argNodes.length === 1 && kindName(argNodes[0]!) === 'StarExpression';
@@ -76,7 +76,7 @@ function leafFor(call: SyntaxNode, compiler: Compiler): Leaf {
 }
 
 /** Compiles an aggregate expression, its aggregation calls turned into readers of per-group results. */
-function aggregateExpression(expression: SyntaxNode, compiler: Compiler): { leaves: Leaf[]; value: ScalarFn } {
+export function aggregateExpression(expression: SyntaxNode, compiler: Compiler): { leaves: Leaf[]; value: ScalarFn } {
   const leaves: Leaf[] = [];
   const saved = compiler.aggregates;
   compiler.aggregates = {
@@ -356,7 +356,7 @@ export function topNested(node: SyntaxNode, compiler: Compiler): OperatorFn {
   };
 }
 
-function aggregateOver(aggregate: { leaves: Leaf[]; value: ScalarFn }, rows: readonly Row[], x: Exec): KValue {
+export function aggregateOver(aggregate: { leaves: Leaf[]; value: ScalarFn }, rows: readonly Row[], x: Exec): KValue {
   const accumulators = aggregate.leaves.map((leaf) => leaf.create());
   for (const row of rows) aggregate.leaves.forEach((leaf, j) => accumulators[j]!.add(leaf.args.map((arg) => arg(row, x))));
   const slots: Row = {};

@@ -5,6 +5,9 @@ import { ENCODING_FUNCTIONS } from './encoding-functions.js';
 import { IP_FUNCTIONS } from './ip-functions.js';
 import { MATH_FUNCTIONS } from './math-functions.js';
 import type { ScalarFunction } from './scalar-function.js';
+import { SERIES_FUNCTIONS } from './series-functions.js';
+import { SKETCH_FUNCTIONS } from './sketch-functions.js';
+import { UNIT_FUNCTIONS } from './unit-functions.js';
 import { TEXT_FUNCTIONS } from './text-functions.js';
 
 /** Every scalar function of the engine by name; special forms (iff, prev, extract, ...) live in special-forms.ts. */
@@ -15,5 +18,8 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
   ...ENCODING_FUNCTIONS,
   ...IP_FUNCTIONS,
   ...MATH_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
+  ...SKETCH_FUNCTIONS,
+  ...UNIT_FUNCTIONS,
   ...TEXT_FUNCTIONS,
 };

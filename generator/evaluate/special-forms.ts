@@ -2,6 +2,7 @@ import { arithmetic } from './arithmetic.js';
 import type { Compiler, Exec, ScalarFn } from './compiler.js';
 import { toScalar } from './compile-scalar.js';
 import { convertTo } from './convert.js';
+import { binValue } from './math-functions.js';
 import { kustoRegex } from './kusto-regex.js';
 import { child, kindName, literalValue, resultColumns, scalarType, textOf, type SyntaxNode } from './syntax.js';
 import type { Row } from './table.js';
@@ -182,6 +183,24 @@ export const SPECIAL_FORMS: Record<string, SpecialForm> = {
       if (items.some((v) => Array.isArray(v) && SKETCH in v)) return compiler.unsupported(node, "estimate_data_size() of an hll() or tdigest() value (Kusto's own format is not documented)");
       return items.reduce<number>((total, v) => total + dataSize(v), 0);
     };
+  },
+
+  /** column_names_of(T): the names of T's columns. */
+  column_names_of: (node, [tableNode], compiler) => {
+    if (!tableNode) return compiler.invalid(node, 'column_names_of() needs a table');
+    const table = compiler.tabular(tableNode);
+    return (_row, x) => table(x, undefined).columns;
+  },
+
+  /** bin_auto(x): bin_at(x, query_bin_auto_size, query_bin_auto_at), the sizes from the query's `set` statements. */
+  bin_auto: (node, [valueNode], compiler) => {
+    if (!valueNode) return compiler.invalid(node, 'bin_auto() needs a value');
+    const value = compiler.scalar(valueNode);
+    const size = compiler.options.get('query_bin_auto_size');
+    if (size === undefined) return compiler.invalid(node, 'bin_auto() needs `set query_bin_auto_size=...` before the query');
+    const at = compiler.options.get('query_bin_auto_at');
+    const site = { argTypes: [scalarType(valueNode)], resultType: scalarType(node) };
+    return (row, x) => binValue(value(row, x), size, at, site);
   },
 
   rand: (node, _args, compiler) => compiler.unsupported(node, 'rand() (its results differ from run to run, so they cannot be tested offline)'),

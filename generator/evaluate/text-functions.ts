@@ -1,4 +1,5 @@
 import { kustoRegex, kustoRegexWithNames, escapeRegExp } from './kusto-regex.js';
+import { punycodeDecode, punycodeEncode } from './punycode.js';
 import { fn, type ScalarFunction } from './scalar-function.js';
 import { isBag, isNumeric, newBag, toKustoString, type KValue } from './values.js';
 
@@ -297,6 +298,8 @@ export const TEXT_FUNCTIONS: Record<string, ScalarFunction> = {
   parse_urlquery: fn(1, 1, ([value]) => newBag([['Query Parameters', queryParameters(text(value))]])),
   parse_url: fn(1, 1, ([value]) => parseUrl(text(value))),
   parse_path: fn(1, 1, ([value]) => parsePath(text(value))),
+  punycode_from_string: fn(1, 1, ([value]) => punycodeEncode(text(value))),
+  punycode_to_string: fn(1, 1, ([value]) => punycodeDecode(text(value)) ?? ''),
   isascii: fn(1, 1, ([value]) => /^[\x00-\x7F]*$/.test(text(value))),
   isutf8: fn(1, 1, () => true),
 };

@@ -254,7 +254,7 @@ function fullYear(text: string): number {
  * A datetime in one of the formats Kusto documents for datetime() literals and todatetime()
  * (scalar-data-types/datetime.md): ISO 8601, RFC 822, RFC 850 and the sortable form, plus the US
  * form (02/17/2016 08:40:01 [AM]) that parse meets in logs. A datetime without a zone is UTC;
- * fractions count to the 100-ns tick. An impossible date (month 13, February 30) is null.
+ * fractions count to the 100-ns tick. The US form is month first, with / or - (12/31/2016, 01-01-2022). An impossible date (month 13, February 30) is null.
  */
 export function parseDateTime(text: string): KDateTime | null {
   const trimmed = text.trim();
@@ -278,9 +278,9 @@ export function parseDateTime(text: string): KDateTime | null {
     if (month === 0) return null;
     return withZone(calendarTicks(fullYear(y!), month, Number(d), Number(h), Number(mi), Number(s), fractionTicks(fraction)), zone);
   }
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(AM|PM)?)?$/i.exec(trimmed);
+  const us = /^(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(AM|PM)?)?$/i.exec(trimmed);
   if (!us) return null;
-  const [, mo, d, y, h = '0', mi = '0', s = '0', fraction = '', half] = us;
+  const [, mo, , d, y, h = '0', mi = '0', s = '0', fraction = '', half] = us;
   let hour = Number(h);
   if (half) {
     if (hour < 1 || hour > 12) return null;
