@@ -2,6 +2,7 @@ import { CONVERSION_FUNCTIONS } from './conversion-functions.js';
 import { DATETIME_FUNCTIONS } from './datetime-functions.js';
 import { DYNAMIC_FUNCTIONS } from './dynamic-functions.js';
 import { ENCODING_FUNCTIONS } from './encoding-functions.js';
+import { GEO_FUNCTIONS } from './geo-functions.js';
 import { IP_FUNCTIONS } from './ip-functions.js';
 import { MATH_FUNCTIONS } from './math-functions.js';
 import type { ScalarFunction } from './scalar-function.js';
@@ -16,6 +17,7 @@ export const SCALAR_FUNCTIONS: Record<string, ScalarFunction> = {
   ...DATETIME_FUNCTIONS,
   ...DYNAMIC_FUNCTIONS,
   ...ENCODING_FUNCTIONS,
+  ...GEO_FUNCTIONS,
   ...IP_FUNCTIONS,
   ...MATH_FUNCTIONS,
   ...SERIES_FUNCTIONS,

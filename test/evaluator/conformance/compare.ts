@@ -76,7 +76,7 @@ function cellMatches(actual: unknown, type: string, raw: string): boolean {
   switch (type) {
     case 'string':
       // A table cell cannot show a string's leading or trailing spaces.
-      return typeof actual === 'string' && actual.trim() === text;
+      return typeof actual === 'string' && (actual.trim() === text || sameJsonText(actual, text));
     case 'bool':
     case 'boolean':
       if (NULL_TEXT.has(text)) return actual === null;
@@ -113,6 +113,25 @@ function cellMatches(actual: unknown, type: string, raw: string): boolean {
       return typeof actual === 'string' && actual === text;
     }
   }
+}
+
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|[{}[\],:]|\S/g;
+
+/**
+ * A string holding JSON text (tostring() of a dynamic value) against the page's text: the same
+ * tokens in the same order, whatever the spacing, with numbers compared as numbers to the digits
+ * the page shows (40.796860 is 40.79686). Key and element order still count.
+ */
+function sameJsonText(actual: string, text: string): boolean {
+  if (!/^[[{]/.test(actual.trim()) || !/^[[{]/.test(text)) return false;
+  const a = actual.match(JSON_TOKEN) ?? [];
+  const b = text.match(JSON_TOKEN) ?? [];
+  if (a.length !== b.length) return false;
+  return a.every((token, i) => {
+    const want = b[i]!;
+    if (token === want) return true;
+    return /^-?[\d.]/.test(token) && /^-?[\d.]/.test(want) && realMatches(Number(token), want);
+  });
 }
 
 /** Thousands separators are presentation: 1,048,576 is 1048576. */

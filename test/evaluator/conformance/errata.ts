@@ -56,6 +56,15 @@ export const ERRATA: Record<string, Erratum> = {
       ],
     },
   },
+  'geo-line-interpolate-point-function#74': {
+    reason: 'the query projects `lng`; the page labels the column `result`',
+    expected: { header: ['lng'] },
+  },
+  'geo-line-length-function#56': {
+    reason:
+      "the page's last digits are Kusto's floating-point rounding, not the length: over the query's coordinates (as doubles, on the 6,371,010 m sphere) the length is 4922.4801699214 m (computed to 50 digits), and the page's 4922.48016992081 is off from the 13th digit on; the case is compared to the 12 digits the computation determines",
+    expected: { rows: [['4922.48016992']] },
+  },
   'atan-function#37': BARE_EXPRESSION,
   'binary-not-function#37': BARE_EXPRESSION,
   'binary-shift-left-function#39': BARE_EXPRESSION,
