@@ -467,7 +467,9 @@ function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
 
 /** toscalar(T): the first column of T's first row, computed once per evaluation (per call inside a function). */
 export function toScalar(expression: SyntaxNode, compiler: Compiler): ScalarFn {
-  const tabular = resultColumns(expression) !== undefined;
+  // A name bound to a table (partition's key in its query) is one too, whatever type the analyser gave it.
+  const boundTable = kindName(expression) === 'NameReference' && compiler.scope.lookup((expression as Kusto.Language.Syntax.NameReference).SimpleName ?? '')?.kind === 'table';
+  const tabular = boundTable || resultColumns(expression) !== undefined;
   if (!tabular) {
     const scalar = compiler.scalar(expression);
     return scalar;

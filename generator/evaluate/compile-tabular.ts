@@ -4,13 +4,16 @@ import { argumentNodes, functionName, scalarOnce } from './compile-scalar.js';
 import { convertTo } from './convert.js';
 import { evaluateOperator } from './op-evaluate.js';
 import { mvApply, mvExpand } from './op-expand.js';
+import { partition } from './op-partition.js';
+import { scan } from './op-scan.js';
 import { join, lookup } from './op-join.js';
 import { makeSeries } from './op-make-series.js';
 import { parseKvOperator, parseOperator } from './op-parse.js';
 import { summarize, topNested } from './op-summarize.js';
 import { union } from './op-union.js';
 import { columnsOf, emptyValue, keyword, names } from './operator-helpers.js';
-import { child, declaredName, kindName, listChild, normalType, referencedSymbolKind, resultColumns, scalarType, textOf, tokenText, tupleColumns, type SyntaxNode } from './syntax.js';
+import { child, declaredName, kindName, listChild, literalValue, normalType, referencedSymbolKind, resultColumns, scalarType, textOf, tokenText, tupleColumns, type SyntaxNode } from './syntax.js';
+import { Scope, type Binding } from './scope.js';
 import { resolveTypes, shapeCache, typesFor } from './shapes.js';
 import { typesOf, type Row, type Table } from './table.js';
 import { compare, dateTimeOrNull, isNumeric, KDateTime, KTimespan, toKustoString, valueKey, type KValue } from './values.js';
@@ -32,6 +35,12 @@ export function compileTabular(node: SyntaxNode, compiler: Compiler): TableFn {
       return tableReference(node, compiler);
     case 'FunctionCallExpression':
       return functionTable(node, compiler);
+    case 'PathExpression': {
+      const call = child(node, 'Expression')!;
+      const binding = kindName(call) === 'FunctionCallExpression' ? compiler.scope.lookup(functionName(call)) : undefined;
+      if (binding?.kind === 'pattern') return patternCall(call, child(node, 'Selector'), binding, compiler);
+      return compiler.unsupported(node, 'the tabular expression PathExpression');
+    }
     case 'ToTableExpression':
       return compiler.unsupported(node, 'toTable()');
     default: {
@@ -115,6 +124,7 @@ function functionTable(node: SyntaxNode, compiler: Compiler): TableFn {
   const name = functionName(node);
   const binding = compiler.scope.lookup(name);
   if (binding?.kind === 'function') return callUserFunction(node, binding, compiler) as TableFn;
+  if (binding?.kind === 'pattern') return patternCall(node, undefined, binding, compiler);
   const args = argumentNodes(node);
   if (name === '_GetWatchlist') {
     const [aliasNode] = args;
@@ -137,6 +147,37 @@ function functionTable(node: SyntaxNode, compiler: Compiler): TableFn {
     return (x) => x.tables.get(tableName) ?? { columns: names(columns), types: columns.map((c) => c.type), rows: [] };
   }
   return compiler.unsupported(node, `the tabular function ${name}()`);
+}
+
+/**
+ * A pattern's invocation, Name(args).Path or Name(args) (pattern-statement.md): the body of the
+ * definition whose argument values (and path value) are the invocation's. The arguments must be
+ * constants; an invocation no definition matches is an error, as in Kusto.
+ */
+function patternCall(call: SyntaxNode, selector: SyntaxNode | undefined, binding: Extract<Binding, { kind: 'pattern' }>, compiler: Compiler): TableFn {
+  const constant = (node: SyntaxNode | undefined): string | undefined => {
+    if (!node) return undefined;
+    if (kindName(node) === 'StringLiteralExpression') return String(literalValue(node) ?? '');
+    return compiler.unsupported(node, 'a pattern invoked with a value that is not a string literal');
+  };
+  const args = argumentNodes(call).map(constant);
+  let path: string | undefined;
+  if (selector) {
+    const bracketed = child(selector, 'Name');
+    path = bracketed && kindName(bracketed) === 'BracketedName' ? constant(child(bracketed, 'Name')) : ((selector as Kusto.Language.Syntax.NameReference).SimpleName ?? textOf(selector));
+  }
+  for (const match of listChild(binding.declaration, 'Patterns')) {
+    const values = listChild(child(match, 'ParameterValues')!, 'Expressions').map((v) => (kindName(v) === 'StringLiteralExpression' ? String(literalValue(v) ?? '') : undefined));
+    const pathValueNode = child(match, 'PathValue');
+    const pathValue = pathValueNode ? (literalValue(child(pathValueNode, 'Value')!) as string | undefined) : undefined;
+    if (values.length !== args.length || values.some((v, i) => v !== args[i]) || pathValue !== path) continue;
+    const body = child(match, 'Body')!;
+    const statements = listChild(body, 'Statements');
+    if (statements.length > 0) return compiler.unsupported(statements[0]!, 'statements inside a pattern definition');
+    const expression = child(body, 'Expression')!;
+    return compiler.within(new Scope(binding.scope), () => compiler.tabular(expression));
+  }
+  return compiler.invalid(call, `no definition of the pattern matches ${textOf(call)}${path === undefined ? '' : `.${path}`}`);
 }
 
 function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
@@ -207,6 +248,10 @@ function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return (_x, input) => ({ columns: [], types: [], rows: [], serialized: input.serialized });
     case 'InvokeOperator':
       return invoke(node, compiler);
+    case 'PartitionOperator':
+      return partition(node, compiler);
+    case 'ScanOperator':
+      return scan(node, compiler);
     case 'EvaluateOperator':
       return evaluateOperator(node, compiler);
     case 'PrintOperator':

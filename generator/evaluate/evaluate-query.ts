@@ -107,6 +107,13 @@ export function compileQuery(text: string, globals: Kusto.Language.GlobalState):
       }
       return undefined;
     }
+    if (kind === 'PatternStatement') {
+      const name = declaredName(child(statement, 'Name')) ?? '';
+      const declaration = child(statement, 'Pattern');
+      if (!declaration) return compiler.unsupported(statement, 'a pattern declared without its definitions (Kusto asks the caller for them)');
+      global.define(name, { kind: 'pattern', declaration, scope: global });
+      return undefined;
+    }
     if (kind === 'SetOptionStatement') {
       const name = declaredName(child(statement, 'Name'))?.toLowerCase() ?? '';
       const valueClause = child(statement, 'ValueClause');

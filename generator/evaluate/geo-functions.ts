@@ -46,6 +46,7 @@ import {
   toPoint,
   type LngLat,
   type Polygon,
+  unionBoundaryLength,
   type Vec,
 } from './geo-sphere.js';
 import { arg, fn, type ScalarFunction } from './scalar-function.js';
@@ -333,9 +334,14 @@ const polygonAreaFn = fn(1, 1, ([value]) => {
   return polygons ? polygons.reduce((s, p) => s + polygonArea(p), 0) * EARTH_RADIUS * EARTH_RADIUS : null;
 });
 
+/** The perimeter of a MultiPolygon is that of its polygons' union: overlapping parts of their boundaries drop out. */
 const polygonPerimeter = fn(1, 1, ([value]) => {
-  const polygons = disjointPolygons(value, 'geo_polygon_perimeter');
-  return polygons ? meters(polygons.reduce((s, p) => s + p.reduce((t, r) => t + ringLength(r), 0), 0)) : null;
+  const polygons = polygonsOf(value, 'geo_polygon_perimeter');
+  if (!polygons) return null;
+  if (polygons.length === 1) return meters(polygons[0]!.reduce((t, r) => t + ringLength(r), 0));
+  const length = unionBoundaryLength(polygons);
+  if (length === 'unsure') throw refuse('geo_polygon_perimeter() of a MultiPolygon whose polygons touch or share edges');
+  return meters(length);
 });
 
 const polygonCentroidFn = fn(1, 1, ([value]) => {
@@ -630,6 +636,43 @@ function parseWkt(text: string): KValue {
     if (error instanceof SyntaxError) return null;
     throw error;
   }
+}
+
+/**
+ * The lookup plugins' test: for a point, the indexes of the shapes that hold it (polygons), or
+ * that lie within the radius of it. An invalid shape in the lookup table is refused (the pages
+ * only say the shapes "should be valid").
+ */
+export function lookupMatcher(shape: 'polygon' | 'line', values: readonly KValue[], radiusValue: KValue, name: string): (lng: KValue, lat: KValue) => number[] {
+  const radius = radiusValue === null ? undefined : real(radiusValue);
+  if (radius !== undefined && (radius === null || !(radius >= 0))) return () => [];
+  if (shape === 'line') {
+    const lines = values.map((v) => {
+      const parsed = parseLines(v);
+      if (!parsed) throw refuse(`${name}() with an invalid line in the lookup table`);
+      return parsed.flatMap(lineEdges);
+    });
+    return (lng, lat) => {
+      const p = coordinate(lng, lat);
+      if (!p) return [];
+      const x = toPoint(p);
+      return lines.flatMap((edges, i) => (meters(closestOnEdges(x, edges).distance) <= radius! ? [i] : []));
+    };
+  }
+  const polygons = values.map((v) => {
+    const parsed = polygonsOf(v, name);
+    if (!parsed) throw refuse(`${name}() with an invalid polygon in the lookup table`);
+    return parsed;
+  });
+  return (lng, lat) => {
+    const p = coordinate(lng, lat);
+    if (!p) return [];
+    const x = toPoint(p);
+    return polygons.flatMap((polygon, i) => {
+      if (radius === undefined) return strictlyContains(polygon, x, name) ? [i] : [];
+      return strictlyContains(polygon, x, name) || meters(closestOnEdges(x, polygon.flatMap(ringEdges)).distance) <= radius ? [i] : [];
+    });
+  };
 }
 
 export const GEO_FUNCTIONS: Record<string, ScalarFunction> = {

@@ -560,3 +560,38 @@ export function edgesOverlap(a: Vec, b: Vec, c: Vec, d: Vec): boolean {
 }
 
 export { samePoint };
+
+/**
+ * The length of the boundary of the union of polygons: each ring edge split where it crosses
+ * another polygon's ring, the pieces outside every other polygon kept. 'unsure' when a vertex
+ * touches another polygon's boundary or edges run along each other (Kusto's exact predicates decide those).
+ */
+export function unionBoundaryLength(polygons: readonly Polygon[]): number | 'unsure' {
+  const edgesOf = polygons.map(ringEdges);
+  let total = 0;
+  for (let i = 0; i < polygons.length; i++) {
+    const others = polygons.filter((_, j) => j !== i);
+    const otherEdges = edgesOf.filter((_, j) => j !== i).flat();
+    for (const [a, b] of edgesOf[i]!) {
+      const cuts: Vec[] = [];
+      for (const [c, d] of otherEdges) {
+        const sign = crossingSign(a, b, c, d);
+        if (sign === 0 || edgesOverlap(a, b, c, d)) return 'unsure';
+        if (sign > 0) cuts.push(edgeIntersection(a, b, c, d)!);
+      }
+      cuts.sort((p, q) => angle(a, p) - angle(a, q));
+      const stops = [a, ...cuts, b];
+      for (let k = 1; k < stops.length; k++) {
+        const mid = normalize(add(stops[k - 1]!, stops[k]!));
+        let inside = false;
+        for (const other of others) {
+          const held = polygonContains(other, mid);
+          if (held === 'too-large') return 'unsure';
+          if (held) inside = true;
+        }
+        if (!inside) total += angle(stops[k - 1]!, stops[k]!);
+      }
+    }
+  }
+  return total;
+}

@@ -1,5 +1,6 @@
 import type { Compiler, OperatorFn, ScalarFn, TableFn } from './compiler.js';
 import { argumentNodes, functionName } from './compile-scalar.js';
+import { lookupMatcher } from './geo-functions.js';
 import { parseIpv4 } from './ip-functions.js';
 import { emptyValue, inferType } from './operator-helpers.js';
 import { child, declaredName, kindName, listChild, normalType, resultColumns, textOf, type SyntaxNode } from './syntax.js';
@@ -19,6 +20,10 @@ export function evaluateOperator(node: SyntaxNode, compiler: Compiler): Operator
       return narrow();
     case 'ipv4_lookup':
       return ipv4Lookup(call, args, compiler);
+    case 'geo_polygon_lookup':
+      return geoLookup(call, args, compiler, 'polygon');
+    case 'geo_line_lookup':
+      return geoLookup(call, args, compiler, 'line');
     default:
       return compiler.unsupported(call, `the plugin ${name}()`);
   }
@@ -145,6 +150,59 @@ function ipv4Lookup(call: SyntaxNode, args: readonly SyntaxNode[], compiler: Com
       const out: Row = { ...row };
       added.forEach((c, i) => (out[c] = best ? (best.row[c] ?? null) : emptyValue(addedTypes[i]!)));
       rows.push(out);
+    }
+    return { columns: [...input.columns, ...added], types: [...typesOf(input), ...addedTypes], rows };
+  };
+}
+
+/**
+ * geo_polygon_lookup(LookupTable, PolygonKey, Longitude, Latitude [, radius] [, return_unmatched]
+ * [, lookup_area_radius] [, return_lookup_key]) and geo_line_lookup(LookupTable, LineKey,
+ * Longitude, Latitude, radius, ...): each row joined with every lookup row whose polygon holds
+ * its point (or lies within the radius of it; of the line, within the radius), as the lookup
+ * operator joins (geo-polygon-lookup-plugin.md, geo-line-lookup-plugin.md). lookup_area_radius
+ * only tunes Kusto's search ("it doesn't affect query correctness").
+ */
+function geoLookup(call: SyntaxNode, args: readonly SyntaxNode[], compiler: Compiler, shape: 'polygon' | 'line'): OperatorFn {
+  const name = `geo_${shape}_lookup`;
+  const positional = args.filter((a) => kindName(a) !== 'SimpleNamedExpression');
+  const named = new Map(args.filter((a) => kindName(a) === 'SimpleNamedExpression').map((a) => [declaredName(child(a, 'Name'))?.toLowerCase() ?? '', child(a, 'Expression')!]));
+  const [tableNode, keyNode, lngNode, latNode, ...rest] = positional;
+  if (!tableNode || !keyNode || !lngNode || !latNode) return compiler.invalid(call, `${name}() needs a lookup table, its ${shape} column and the longitude and latitude`);
+  const option = (index: number, key: string) => named.get(key) ?? rest[index];
+  const radiusNode = option(0, 'radius');
+  if (shape === 'line' && !radiusNode) return compiler.invalid(call, `${name}() needs a radius`);
+  const lookupTable: TableFn = compiler.tabular(tableNode);
+  const key = declaredName(keyNode) ?? textOf(keyNode);
+  const lng = compiler.scalar(lngNode);
+  const lat = compiler.scalar(latNode);
+  const constant = (node: SyntaxNode | undefined): ScalarFn => (node ? compiler.scalar(node) : () => null);
+  const radius = constant(radiusNode);
+  const unmatched = constant(option(1, 'return_unmatched'));
+  const returnKey = constant(option(3, 'return_lookup_key'));
+  return (x, input) => {
+    const lookup = lookupTable(x, undefined);
+    const keepUnmatched = unmatched({}, x) === true;
+    const withKey = returnKey({}, x) === true;
+    const added = lookup.columns.filter((c) => withKey || c !== key);
+    const clash = added.find((c) => input.columns.includes(c));
+    if (clash) compiler.unsupported(call, `${name}() with a lookup column named like an input column (${clash})`);
+    const lookupTypes = typesOf(lookup);
+    const addedTypes = added.map((c) => lookupTypes[lookup.columns.indexOf(c)] ?? 'dynamic');
+    const matches = lookupMatcher(shape, lookup.rows.map((row) => row[key] ?? null), radius({}, x), name);
+    const rows: Row[] = [];
+    for (const row of input.rows) {
+      const found = matches(lng(row, x), lat(row, x));
+      for (const index of found) {
+        const out: Row = { ...row };
+        for (const c of added) out[c] = lookup.rows[index]![c] ?? null;
+        rows.push(out);
+      }
+      if (found.length === 0 && keepUnmatched) {
+        const out: Row = { ...row };
+        added.forEach((c, i) => (out[c] = emptyValue(addedTypes[i]!)));
+        rows.push(out);
+      }
     }
     return { columns: [...input.columns, ...added], types: [...typesOf(input), ...addedTypes], rows };
   };

@@ -287,6 +287,54 @@ describe('tabular operators', () => {
   });
 });
 
+describe('scan, partition and patterns', () => {
+  const events = `datatable (Ts: timespan, Event: string) [0m, "A", 1m, "Start", 2m, "B", 3m, "D", 4m, "Stop", 6m, "C", 8m, "Start", 11m, "E", 12m, "Stop"]`;
+  it('scan walks the steps from last to first, moving a sequence on and numbering matches (scan-operator.md)', () => {
+    const query = `${events} | sort by Ts asc | scan with_match_id=m_id with (
+      step s1: Event == "Start";
+      step s2: Event != "Start" and Event != "Stop" and Ts - s1.Ts <= 5m;
+      step s3: Event == "Stop" and Ts - s1.Ts <= 5m;) | project Event, m_id`;
+    expect(run(query).map((r) => `${r['Event']}${r['m_id']}`)).toEqual(['Start0', 'B0', 'D0', 'Stop0', 'Start1', 'E1', 'Stop1']);
+  });
+  it('scan reads a step without a record as the declared default, and output=none hides a step', () => {
+    expect(run('range x from 1 to 4 step 1 | scan declare (c:long=10) with (step s1: true => c = x + s1.c;) | project c').map((r) => r['c'])).toEqual([11, 13, 16, 20]);
+    const sessions = `datatable (Ts: timespan) [0m, 1m, 32m, 36m, 75m] | scan with_match_id=id declare (start: timespan) with (
+      step inSession: true => start = iff(isnull(inSession.start), Ts, inSession.start);
+      step endSession output=none: Ts - inSession.start > 30m;) | project id`;
+    expect(run(sessions).map((r) => r['id'])).toEqual([0, 0, 1, 1, 2]);
+  });
+  it('scan refuses output=last and a declared column read without its step', () => {
+    expect(() => run('range x from 1 to 3 step 1 | scan declare (c:long=0) with (step s1 output=last: true => c = x;)')).toThrow(/output=last/);
+    expect(() => run('range x from 1 to 3 step 1 | scan declare (c:long=0) with (step s1: true => c = c + x;)')).toThrow(/without its step/);
+  });
+  it('partition runs the subquery per value, or the query with toscalar(key) (partition-operator.md)', () => {
+    expect(run('datatable(k:string, v:long)["a",1,"b",2,"a",3] | partition hint.strategy=native by k (summarize s = sum(v), k = take_any(k)) | order by k asc')).toEqual([
+      { s: 4, k: 'a' },
+      { s: 2, k: 'b' },
+    ]);
+    expect(run('datatable(k:string)["a","b"] | partition by k { print v = strcat(toscalar(k), "!") } | order by v asc')).toEqual([{ v: 'a!' }, { v: 'b!' }]);
+  });
+  it('a pattern invocation runs the matching definition; none matching is an error (pattern-statement.md)', () => {
+    const declare = `declare pattern country = (name:string)[state:string] { ("USA").["New York"] = { print Capital = "Albany" }; ("Canada").["Alberta"] = { print Capital = "Edmonton" }; };`;
+    expect(run(`${declare} country("Canada").Alberta`)).toEqual([{ Capital: 'Edmonton' }]);
+    expect(run(`${declare} country("USA").["New York"]`)).toEqual([{ Capital: 'Albany' }]);
+    expect(() => run(`${declare} country("USA").Texas`)).toThrow(/Texas/);
+  });
+  it('geo_polygon_lookup joins each point with the polygons holding it (geo-polygon-lookup-plugin.md)', () => {
+    const query = `let zones = datatable(zone:string, polygon:dynamic)[
+        "square", dynamic({"type":"Polygon","coordinates":[[[0,0],[2,0],[2,2],[0,2],[0,0]]]}),
+        "right", dynamic({"type":"Polygon","coordinates":[[[1,0],[3,0],[3,2],[1,2],[1,0]]]})];
+      datatable(name:string, lng:real, lat:real)["left", 0.5, 1, "middle", 1.5, 1, "away", 9, 9]
+      | evaluate geo_polygon_lookup(zones, polygon, lng, lat, return_unmatched = true) | project name, zone | order by name asc, zone asc`;
+    expect(run(query)).toEqual([
+      { name: 'away', zone: '' },
+      { name: 'left', zone: 'square' },
+      { name: 'middle', zone: 'right' },
+      { name: 'middle', zone: 'square' },
+    ]);
+  });
+});
+
 describe('what the evaluator does not support is an error, never a silent pass', () => {
   it.each([
     ['an operator', 'SigninLogs | sample 3', "'sample' (it picks rows at random, so its results cannot be tested offline) is not supported"],
