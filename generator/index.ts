@@ -10,13 +10,13 @@ export { EvaluationError, type EvaluationErrorCode, type QueryDiagnostic } from 
 export type { EvaluateQueryOptions, InputRecords, QueryResult } from './evaluate/api-types.js';
 export type { ColumnSchema, TableSchemas } from './evaluate/api-types.js';
 
-let globals: Kusto.Language.GlobalState | undefined;
+let shipped: Kusto.Language.GlobalState | undefined;
 
 /** The workspace this package ships: the Log Analytics tables its rules read and `_GetWatchlist`. */
 const WORKSPACE: QueryEnvironment = {
   schemas: LOG_ANALYTICS_TABLES,
   watchlistColumns: WATCHLIST_FUNCTION_COLUMNS,
-  globals: () => (globals ??= workspaceGlobals()),
+  globals: (schemas) => (schemas === LOG_ANALYTICS_TABLES ? (shipped ??= workspaceGlobals()) : workspaceGlobals(schemas)),
 };
 
 /** The tables `evaluateQuery` knows, with their columns (the Azure Monitor table reference). */

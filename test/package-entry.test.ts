@@ -38,6 +38,16 @@ describe("import { evaluateQuery } from 'breakglass-sentinel'", () => {
     });
   });
 
+  it('reads a table the shipped schema lacks when its columns are declared (schemas)', async () => {
+    const result = await inNode(`
+      import { evaluateQuery } from 'breakglass-sentinel';
+      const schemas = { IdentityInfo: [{ name: 'AccountUPN', type: 'string' }, { name: 'AssignedRoles', type: 'dynamic' }] };
+      const rows = [{ AccountUPN: 'bg1@contoso.com', AssignedRoles: '["Global Administrator"]' }];
+      const result = await evaluateQuery('IdentityInfo | mv-expand Role = AssignedRoles to typeof(string) | project AccountUPN, Role', { tables: { IdentityInfo: rows }, schemas });
+      console.log(JSON.stringify(result.rows));`);
+    expect(result).toEqual([['bg1@contoso.com', 'Global Administrator']]);
+  });
+
   it("refuses what the engine does not implement with code 'unsupported', naming it", async () => {
     const error = (await inNode(`
       import { evaluateQuery } from 'breakglass-sentinel';

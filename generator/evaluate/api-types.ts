@@ -9,6 +9,11 @@ export type InputRecords = readonly Readonly<Record<string, unknown>>[];
 export interface EvaluateQueryOptions {
   /** Rows per table; a table of the schema that is not given is empty. */
   tables?: Readonly<Record<string, InputRecords>>;
+  /**
+   * Columns of tables the shipped workspace schema does not have (IdentityInfo, DeviceInfo, a
+   * custom table): name -> [{ name, type }]. A table named here replaces the shipped one.
+   */
+  schemas?: Readonly<TableSchemas>;
   /** Rows per watchlist alias, for Sentinel's `_GetWatchlist(alias)`. */
   watchlists?: Readonly<Record<string, InputRecords>>;
   /** The query's clock (ago(), now()): an ISO 8601 text or a Date; the machine's clock when left out. */

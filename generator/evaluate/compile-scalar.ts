@@ -2,12 +2,13 @@ import { AGGREGATES } from './aggregates.js';
 import { arithmetic, type ArithmeticOp } from './arithmetic.js';
 import type { Compiler, Exec, ScalarFn } from './compiler.js';
 import { callUserFunction } from './compile-function.js';
+import { EvaluationError } from './evaluation-error.js';
 import { SPECIAL_FORMS } from './special-forms.js';
 import { kustoRegex } from './kusto-regex.js';
 import { markReals } from './real-marks.js';
 import { SCALAR_FUNCTIONS } from './scalar-functions.js';
 import type { CallSite } from './scalar-function.js';
-import { child, declaredName, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, scalarType, tokenText, type SyntaxNode } from './syntax.js';
+import { child, declaredName, kindName, listChild, literalText, literalValue, referencedSymbolKind, resultColumns, scalarType, textOf, tokenText, type SyntaxNode } from './syntax.js';
 import type { Row } from './table.js';
 import {
   calendarTicks,
@@ -434,10 +435,46 @@ export function argumentNodes(node: SyntaxNode): SyntaxNode[] {
   return kindName(node) === 'NameReference' ? [] : listChild(child(node, 'ArgumentList')!, 'Expressions');
 }
 
+/** A built-in function's or aggregate's arguments in parameter order, named ones put in place. */
+export function positionalArguments(node: SyntaxNode): SyntaxNode[] {
+  const args = argumentNodes(node);
+  return args.some((a) => kindName(a) === 'SimpleNamedExpression') ? byPosition(node, args) : args;
+}
+
+/**
+ * Arguments given by name (make_set(x, MaxSize = 8)) put where the function's signature has that
+ * parameter, so that every function reads its arguments by position.
+ */
+function byPosition(node: SyntaxNode, args: SyntaxNode[]): SyntaxNode[] {
+  const signature = (node as Kusto.Language.Syntax.Expression).ReferencedSignature;
+  const parameters = signature?.Parameters;
+  const names: string[] = [];
+  for (let i = 0; i < (parameters?.Count ?? 0); i++) names.push(parameters!.getItem(i)?.Name?.toLowerCase() ?? '');
+  const placed: (SyntaxNode | undefined)[] = [];
+  let position = 0;
+  for (const arg of args) {
+    if (kindName(arg) !== 'SimpleNamedExpression') {
+      placed[position++] = arg;
+      continue;
+    }
+    const name = declaredName(child(arg, 'Name'))?.toLowerCase() ?? '';
+    const index = names.indexOf(name);
+    if (index < 0 || placed[index] !== undefined) throw unsupportedArgument(arg, `the named argument '${name}'`);
+    placed[index] = child(arg, 'Expression')!;
+  }
+  const gap = placed.findIndex((a) => a === undefined);
+  if (gap >= 0 && gap < placed.length) throw unsupportedArgument(node, 'named arguments that leave an earlier optional parameter out');
+  return placed as SyntaxNode[];
+}
+
+function unsupportedArgument(node: SyntaxNode, construct: string): EvaluationError {
+  return new EvaluationError(`${construct} in ${textOf(node).slice(0, 60)} is not supported by the offline evaluator`, { code: 'unsupported' });
+}
+
 function functionCall(node: SyntaxNode, compiler: Compiler): ScalarFn {
   const name = functionName(node);
-  const argNodes = argumentNodes(node);
   const binding = compiler.scope.lookup(name);
+  const argNodes = binding?.kind === 'function' ? [] : positionalArguments(node);
   if (binding?.kind === 'function') return callUserFunction(node, binding, compiler) as ScalarFn;
   if (compiler.aggregates && (AGGREGATES[name] || name === 'take_any' || name === 'any')) return compiler.aggregates.add(node);
   const special = SPECIAL_FORMS[name];

@@ -139,7 +139,24 @@ function functionTable(node: SyntaxNode, compiler: Compiler): TableFn {
   }
   if (name === 'table' || name === 'view') {
     const [nameNode] = args;
-    if (!nameNode || !compiler.runConstant(nameNode)) return compiler.unsupported(node, `${name}() with a name that is not a constant`);
+    if (!nameNode) return compiler.invalid(node, `${name}() needs a table name`);
+    if (!compiler.runConstant(nameNode)) {
+      // table(tableName) inside a function called with the name (Sentinel's aadFunc("SigninLogs")):
+      // the name is known per call; the analyser typed this call with it.
+      const nameFn = compiler.scalar(nameNode);
+      const columns = columnsOf(node, compiler);
+      const scope = compiler.scope;
+      return (x) => {
+        const tableName = toKustoString(nameFn({}, x));
+        const bound = scope.lookup(tableName);
+        if (bound?.kind === 'table') return bound.get(x);
+        const table = x.tables.get(tableName);
+        if (!table) return { columns: names(columns), types: columns.map((c) => normalType(c.type)), rows: [] };
+        if (table.types) return table;
+        const byName = new Map(columns.map((c) => [c.name, normalType(c.type)]));
+        return { columns: table.columns, types: table.columns.map((c) => byName.get(c) ?? 'dynamic'), rows: table.rows };
+      };
+    }
     const tableName = toKustoString(scalarOnce(compiler.scalar(nameNode))({ now: undefined } as unknown as Exec));
     const binding2 = compiler.scope.lookup(tableName);
     if (binding2?.kind === 'table') return (x) => binding2.get(x);

@@ -12,7 +12,27 @@ export interface QueryEnvironment {
   schemas: TableSchemas;
   /** Columns of the rows `_GetWatchlist(alias)` returns, when the environment offers it. */
   watchlistColumns?: TableSchemas[string];
-  globals(): Kusto.Language.GlobalState;
+  /** The global state for these tables (the environment's own, or with a caller's tables added). */
+  globals(schemas: TableSchemas): Kusto.Language.GlobalState;
+}
+
+/** Global states per caller schema object: building one costs more than most queries. */
+const extended = new WeakMap<object, { base: TableSchemas; schemas: TableSchemas; globals: Kusto.Language.GlobalState }>();
+
+function environmentFor(environment: QueryEnvironment, extra: Readonly<TableSchemas> | undefined): { schemas: TableSchemas; globals: Kusto.Language.GlobalState } {
+  if (!extra) return { schemas: environment.schemas, globals: environment.globals(environment.schemas) };
+  if (typeof extra !== 'object' || Array.isArray(extra)) throw new EvaluationError('schemas: expected an object of table name -> [{ name, type }]', { code: 'invalid' });
+  const known = extended.get(extra);
+  if (known && known.base === environment.schemas) return known;
+  for (const [name, columns] of Object.entries(extra)) {
+    if (!Array.isArray(columns) || columns.some((c) => typeof c?.name !== 'string' || typeof c?.type !== 'string')) {
+      throw new EvaluationError(`schemas.${name}: expected an array of { name, type } columns`, { code: 'invalid' });
+    }
+  }
+  const schemas = { ...environment.schemas, ...extra };
+  const entry = { base: environment.schemas, schemas, globals: environment.globals(schemas) };
+  extended.set(extra, entry);
+  return entry;
 }
 
 /**
@@ -23,15 +43,16 @@ export interface QueryEnvironment {
 export function evaluateIn(environment: QueryEnvironment, text: string, options: EvaluateQueryOptions = {}): QueryResult {
   if (typeof text !== 'string') throw new EvaluationError('the query must be a string', { code: 'invalid' });
   const now = clock(options.now);
+  const { schemas, globals } = environmentFor(environment, options.schemas);
   const tables = new Map<string, Table>();
   for (const [name, records] of Object.entries(options.tables ?? {})) {
-    const schema = environment.schemas[name];
-    if (!schema) throw new EvaluationError(`rows were given for the table '${name}', which the workspace schema does not know (known tables: ${Object.keys(environment.schemas).join(', ')})`, { code: 'invalid' });
+    const schema = schemas[name];
+    if (!schema) throw new EvaluationError(`rows were given for the table '${name}', which the workspace schema does not know (known tables: ${Object.keys(schemas).join(', ')}; declare others with the schemas option)`, { code: 'invalid' });
     tables.set(name, typed(records, schema, name));
   }
   const watchlists = new Map<string, Table>();
   for (const [alias, records] of Object.entries(options.watchlists ?? {})) watchlists.set(alias, typed(records, environment.watchlistColumns ?? [], `watchlist ${alias}`));
-  const compiled = compileQuery(text, environment.globals());
+  const compiled = compileQuery(text, globals);
   return queryResult(compiled.run({ tables, watchlists, now }), compiled.columns);
 }
 

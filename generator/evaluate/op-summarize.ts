@@ -1,6 +1,6 @@
 import { AGGREGATES, beats, type Accumulator, type AggregateFunction } from './aggregates.js';
 import type { Compiler, Exec, OperatorFn, ScalarFn } from './compiler.js';
-import { argumentNodes, functionName } from './compile-scalar.js';
+import { argumentNodes, functionName, positionalArguments } from './compile-scalar.js';
 import { namedItems, sortOrderings, sortRows, type NamedItem } from './compile-tabular.js';
 import { columnsOf, inferType, inputColumnsOf } from './operator-helpers.js';
 import { child, declaredName, kindName, listChild, scalarType, tupleColumns, type SyntaxNode } from './syntax.js';
@@ -62,7 +62,7 @@ interface ArgItem {
 
 export function leafFor(call: SyntaxNode, compiler: Compiler): Leaf {
   const name = functionName(call);
-  const argNodes = argumentNodes(call);
+  const argNodes = positionalArguments(call);
   const star = argNodes.length === 1 && kindName(argNodes[0]!) === 'StarExpression';
   if ((name === 'take_any' || name === 'any') && (star || argNodes.length > 1)) {
     return { create: () => ({ add: () => undefined, result: () => null }), args: star ? [] : argNodes.map((a) => compiler.scalar(a)), rowPick: { star } };

@@ -1,5 +1,4 @@
 import { asReal } from './arithmetic.js';
-import { sortValues, nearestRank } from './aggregates.js';
 import { fn, type ScalarFunction } from './scalar-function.js';
 import { hasReal, markReals } from './real-marks.js';
 import { isNumeric, newBag, type KValue } from './values.js';
@@ -151,25 +150,6 @@ function fillDirection(forward: boolean): ScalarFunction {
 }
 
 /** Tukey's fences outlier scores (series-outliers-function.md): 0 inside [Q1 - 1.5 IQR, Q3 + 1.5 IQR]. */
-function outliers(args: KValue[]): KValue {
-  const [series, kind = 'ctukey', ignore = null, low = 10, high = 90] = args;
-  if (!Array.isArray(series)) return null;
-  const custom = String(kind).toLowerCase() !== 'tukey';
-  const values = series.map((v, i) => (v === null || (ignore !== null && isNumeric(v) && Number(v) === Number(ignore)) ? null : numberAt(series, i)));
-  const sorted = sortValues(values.filter((v): v is number => v !== null)) as number[];
-  if (sorted.length === 0) return series.map(() => 0);
-  const q1 = Number(nearestRank(sorted, custom ? Number(low) : 25));
-  const q3 = Number(nearestRank(sorted, custom ? Number(high) : 75));
-  const iqr = q3 - q1;
-  return values.map((v) => {
-    if (v === null) return 0;
-    if (iqr === 0) return v < q1 ? -Infinity : v > q3 ? Infinity : 0;
-    if (v < q1 - 1.5 * iqr) return (v - (q1 - 1.5 * iqr)) / iqr;
-    if (v > q3 + 1.5 * iqr) return (v - (q3 + 1.5 * iqr)) / iqr;
-    return 0;
-  });
-}
-
 export const SERIES_FUNCTIONS: Record<string, ScalarFunction> = {
   series_abs: unary(Math.abs),
   series_acos: unary(Math.acos),
@@ -308,5 +288,4 @@ export const SERIES_FUNCTIONS: Record<string, ScalarFunction> = {
       return sum;
     });
   }),
-  series_outliers: fn(1, 5, (args) => outliers(args)),
 };
