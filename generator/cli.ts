@@ -18,6 +18,7 @@ import { displayPath } from './cli/display-path.js';
 import { InitUsageError, runInit } from './cli/init-command.js';
 import { parseCli } from './cli/parse-cli.js';
 import { runPreview } from './cli/preview-command.js';
+import { runQuery } from './cli/query-command.js';
 import { runReplay } from './cli/replay-command.js';
 import { runTests } from './cli/test-command.js';
 import { UsageError } from './cli/usage-error.js';
@@ -63,6 +64,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  // query runs one query over records: it needs no manifest.
+  if (args.command === 'query') return runQuery(args, io);
   const manifestPath = resolve(io.cwd, args.manifest);
   if (args.command === 'init') {
     try {

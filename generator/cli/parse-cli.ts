@@ -19,6 +19,8 @@ export interface CliArgs extends Omit<DeployArgs, 'command'> {
   /** replay: every scheduled run over the records' span, not one run as of the newest record. */
   history: boolean;
   init: InitFlags;
+  /** query: the file of the query. */
+  queryFile?: string;
   /** Print this help text and stop. */
   help?: string;
   version: boolean;
@@ -56,6 +58,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   if (!spec) throw new UsageError(commandName === undefined ? `name a command: ${COMMAND_NAMES.join(', ')}` : `unknown command '${commandName}' (commands: ${COMMAND_NAMES.join(', ')})`);
   const command = spec.name as CommandName;
+  const positional = spec.positional ? extra.shift() : undefined;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`, command);
   for (const name of Object.keys(values)) {
     if (!spec.options.includes(name)) throw new UsageError(`--${name} is not an option of ${command}`, command);
@@ -84,6 +87,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     events: list('events'),
     history: flag('history'),
     ...(now !== undefined ? { now } : {}),
+    ...(positional !== undefined ? { queryFile: positional } : {}),
     workspaces: list('workspace'),
     prune: flag('prune'),
     yes: flag('yes'),
