@@ -3,6 +3,7 @@ import { functionName } from './compile-scalar.js';
 import { emptyValue, parameterNames, parameterText } from './operator-helpers.js';
 import { child, kindName, listChild, type SyntaxNode } from './syntax.js';
 import { typesOf, type Row, type Table } from './table.js';
+import type { KValue } from './values.js';
 
 /**
  * union: the rows of every leg, column by column. A column whose type differs between legs becomes
@@ -55,19 +56,48 @@ export function union(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return { columns };
     };
   })();
+  // Per leg, which of its columns each output column reads: the same for every run with these schemas.
+  interface LegPlan {
+    columns: readonly string[] | undefined;
+    types: readonly string[] | undefined;
+    shape: unknown;
+    sources: (string | undefined)[];
+    empties: KValue[];
+  }
+  const plans: LegPlan[] = [];
+  const planFor = (index: number, table: Table, columns: readonly { name: string; type: string; source: string }[]): LegPlan => {
+    const types = typesOf(table);
+    const known = plans[index];
+    if (known && known.shape === columns && sameNames(known.columns!, table.columns) && sameNames(known.types!, types)) return known;
+    const typeOf = new Map(table.columns.map((c, i) => [c, types[i] ?? 'dynamic']));
+    const plan: LegPlan = {
+      columns: table.columns,
+      types,
+      shape: columns,
+      // Per output column: the leg's column it reads, or none (an empty cell).
+      sources: columns.map((column) => (typeOf.get(column.source) === column.type ? column.source : undefined)),
+      empties: columns.map((column) => emptyValue(column.type)),
+    };
+    plans[index] = plan;
+    return plan;
+  };
+  let lastShape: unknown;
+  let outColumns: string[] = [];
+  let outTypes: string[] = [];
   return (x, input) => {
     const tables: { name: string; table: Table }[] = [];
     if (piped) tables.push({ name: 'union_arg0', table: input });
     legFns.forEach((leg, i) => tables.push({ name: names[i]!, table: leg(x, undefined) }));
-    const shape = schema(tables.map((t) => t.table));
-    const columns = shape.columns;
+    const columns = schema(tables.map((t) => t.table)).columns;
+    if (columns !== lastShape) {
+      lastShape = columns;
+      outColumns = [...(withSource ? [withSource] : []), ...columns.map((c) => c.name)];
+      outTypes = [...(withSource ? ['string'] : []), ...columns.map((c) => c.type)];
+    }
     const rows: Row[] = [];
-    for (const { name, table } of tables) {
-      const types = typesOf(table);
-      const typeOf = new Map(table.columns.map((c, i) => [c, types[i] ?? 'dynamic']));
-      // Per output column: the leg's column it reads, or none (an empty cell).
-      const sources = columns.map((column) => (typeOf.get(column.source) === column.type ? column.source : undefined));
-      const empties = columns.map((column) => emptyValue(column.type));
+    tables.forEach(({ name, table }, index) => {
+      if (table.rows.length === 0) return;
+      const { sources, empties } = planFor(index, table, columns);
       for (const row of table.rows) {
         const out: Row = {};
         if (withSource) out[withSource] = name;
@@ -77,9 +107,7 @@ export function union(node: SyntaxNode, compiler: Compiler): OperatorFn {
         }
         rows.push(out);
       }
-    }
-    const outColumns = [...(withSource ? [withSource] : []), ...columns.map((c) => c.name)];
-    const outTypes = [...(withSource ? ['string'] : []), ...columns.map((c) => c.type)];
+    });
     return { columns: outColumns, types: outTypes, rows };
   };
 }

@@ -99,7 +99,9 @@ export function isBag(value: KValue | undefined): value is KBag {
 
 /** Sets a bag's own property, even for keys such as "__proto__" that plain assignment would not. */
 export function setBagValue(bag: KBag, key: string, value: KValue): void {
-  Object.defineProperty(bag, key, { value, enumerable: true, writable: true, configurable: true });
+  // Plain assignment makes an own property for every key but "__proto__", which it would treat as the prototype.
+  if (key === '__proto__') Object.defineProperty(bag, key, { value, enumerable: true, writable: true, configurable: true });
+  else bag[key] = value;
 }
 
 export function newBag(entries: Iterable<readonly [string, KValue]>): KBag {
@@ -251,12 +253,43 @@ function fullYear(text: string): number {
 }
 
 /**
+ * The form exports and Date.toISOString() write, 2026-11-20T09:58:12Z or ...:12.431Z, read by
+ * position (typing an export meets it millions of times): milliseconds, null for an impossible
+ * date, undefined for any other form.
+ */
+function isoMilliseconds(t: string): number | null | undefined {
+  const n = t.length;
+  if ((n !== 20 && n !== 24) || t.charCodeAt(n - 1) !== 90 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+  if (n === 24 && t.charCodeAt(19) !== 46) return undefined;
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      value = value * 10 + d;
+    }
+    return value;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const second = digits(17, 2);
+  const ms = n === 24 ? digits(20, 3) : 0;
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || ms < 0) return undefined;
+  return utcMs(year, month, day, hour, minute, second, ms);
+}
+
+/**
  * A datetime in one of the formats Kusto documents for datetime() literals and todatetime()
  * (scalar-data-types/datetime.md): ISO 8601, RFC 822, RFC 850 and the sortable form, plus the US
  * form (02/17/2016 08:40:01 [AM]) that parse meets in logs. A datetime without a zone is UTC;
  * fractions count to the 100-ns tick. The US form is month first, with / or - (12/31/2016, 01-01-2022). An impossible date (month 13, February 30) is null.
  */
 export function parseDateTime(text: string): KDateTime | null {
+  const fast = isoMilliseconds(text);
+  if (fast !== undefined) return fast === null ? null : new KDateTime(fast);
   const trimmed = text.trim();
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC)?$/i.exec(trimmed);
   if (iso) {
