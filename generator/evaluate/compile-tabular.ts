@@ -296,6 +296,22 @@ function openWindow(x: Exec, input: Table): RowWindow | undefined {
   return input.serialized ? { rows: input.rows, index: 0, state: new Map() } : undefined;
 }
 
+/** Each input row made into an output row, prev()/next()/row_*() reading the input's window meanwhile. */
+function mapRows(x: Exec, input: Table, make: (row: Row) => Row): Row[] {
+  const rows = new Array<Row>(input.rows.length);
+  const saved = x.window;
+  const window = (x.window = openWindow(x, input));
+  try {
+    for (let i = 0; i < input.rows.length; i++) {
+      if (window) window.index = i;
+      rows[i] = make(input.rows[i]!);
+    }
+  } finally {
+    x.window = saved;
+  }
+  return rows;
+}
+
 function filter(node: SyntaxNode, compiler: Compiler): OperatorFn {
   const condition = compiler.scalar(child(node, 'Condition')!);
   return (x, input) => {
@@ -367,7 +383,7 @@ function firstOf(fn: ScalarFn): ScalarFn {
 }
 
 /** Sets an item's values into a row: one value, or a tuple spread over its names. */
-function assign(out: Row, item: NamedItem, row: Row, x: Exec): void {
+export function assignItem(out: Row, item: NamedItem, row: Row, x: Exec): void {
   const value = item.value(row, x);
   if (!item.tuple) {
     out[item.names[0]!] = value;
@@ -426,20 +442,12 @@ function extend(node: SyntaxNode, compiler: Compiler, serialize: boolean): Opera
   });
   return (x, input) => {
     const out = shape(input);
-    const rows: Row[] = new Array<Row>(input.rows.length);
-    const saved = x.window;
-    const window = (x.window = openWindow(x, input));
-    try {
-      for (let i = 0; i < input.rows.length; i++) {
-        if (window) window.index = i;
-        const row: Row = { ...input.rows[i]! };
-        // Later items see earlier ones: `extend a = 1, b = a + 1`.
-        for (const item of items) assign(row, item, row, x);
-        rows[i] = row;
-      }
-    } finally {
-      x.window = saved;
-    }
+    const rows = mapRows(x, input, (source) => {
+      const row: Row = { ...source };
+      // Later items see earlier ones: `extend a = 1, b = a + 1`.
+      for (const item of items) assignItem(row, item, row, x);
+      return row;
+    });
     return { columns: out.columns, types: typesFor(out, rows), rows, serialized: serialize || input.serialized };
   };
 }
@@ -461,19 +469,11 @@ function project(node: SyntaxNode, compiler: Compiler): OperatorFn {
   });
   return (x, input) => {
     const out = shape(input);
-    const rows: Row[] = new Array<Row>(input.rows.length);
-    const saved = x.window;
-    const window = (x.window = openWindow(x, input));
-    try {
-      for (let i = 0; i < input.rows.length; i++) {
-        if (window) window.index = i;
-        const row: Row = {};
-        for (const item of named) assign(row, item, input.rows[i]!, x);
-        rows[i] = row;
-      }
-    } finally {
-      x.window = saved;
-    }
+    const rows = mapRows(x, input, (source) => {
+      const row: Row = {};
+      for (const item of named) assignItem(row, item, source, x);
+      return row;
+    });
     return { columns: out.columns, types: typesFor(out, rows), rows, serialized: input.serialized };
   };
 }
@@ -647,7 +647,7 @@ function distinct(node: SyntaxNode, compiler: Compiler): OperatorFn {
       let out: Row;
       if (items) {
         out = {};
-        for (const item of items) assign(out, item, row, x);
+        for (const item of items) assignItem(out, item, row, x);
       } else out = row;
       const key = columns.map((name) => valueKey(out[name] ?? null)).join('\u0000');
       if (seen.has(key)) continue;
@@ -698,7 +698,7 @@ function print(node: SyntaxNode, compiler: Compiler): OperatorFn {
   const items = namedItems(list, compiler, (position, declared) => output[position] ?? declared ?? `print_${position}`);
   return (x) => {
     const row: Row = {};
-    for (const item of items) assign(row, item, {}, x);
+    for (const item of items) assignItem(row, item, {}, x);
     const columns = items.flatMap((i) => i.names);
     return { columns, types: resolveTypes(columns, items.flatMap((i) => i.types), [row]), rows: [row] };
   };

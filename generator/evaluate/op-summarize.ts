@@ -1,7 +1,7 @@
 import { AGGREGATES, beats, type Accumulator, type AggregateFunction } from './aggregates.js';
 import type { Compiler, Exec, OperatorFn, ScalarFn } from './compiler.js';
 import { argumentNodes, functionName, positionalArguments } from './compile-scalar.js';
-import { namedItems, sortOrderings, sortRows, type NamedItem } from './compile-tabular.js';
+import { assignItem, namedItems, sortOrderings, sortRows, type NamedItem } from './compile-tabular.js';
 import { columnsOf, inferType, inputColumnsOf } from './operator-helpers.js';
 import { child, declaredName, kindName, listChild, scalarType, tupleColumns, type SyntaxNode } from './syntax.js';
 import { typesOf, type Row, type Table } from './table.js';
@@ -191,7 +191,7 @@ export function summarize(node: SyntaxNode, compiler: Compiler): OperatorFn {
     if (byItems.length === 0) groups.set('', newGroup({}));
     for (const row of input.rows) {
       const keys: Row = {};
-      for (const item of byItems) setValues(keys, item, row, x);
+      for (const item of byItems) assignItem(keys, item, row, x);
       const key = byItems.length === 0 ? '' : byNames.map((n) => valueKey(keys[n] ?? null)).join('\u0000');
       let group = groups.get(key);
       if (!group) {
@@ -263,7 +263,7 @@ export function summarize(node: SyntaxNode, compiler: Compiler): OperatorFn {
         } else {
           out[item.firstName] = state.best ?? null;
           for (const other of item.others) {
-            if (row) setValues(out, other, row, x);
+            if (row) assignItem(out, other, row, x);
             else for (const name of other.names) out[name] = null;
           }
         }
@@ -274,15 +274,6 @@ export function summarize(node: SyntaxNode, compiler: Compiler): OperatorFn {
   };
 }
 
-function setValues(out: Row, item: NamedItem, row: Row, x: Exec): void {
-  const value = item.value(row, x);
-  if (!item.tuple) {
-    out[item.names[0]!] = value;
-    return;
-  }
-  const values = Array.isArray(value) ? value : [];
-  item.names.forEach((name, i) => (out[name] = values[i] ?? null));
-}
 
 /**
  * top-nested: level by level, the rows grouped by the level's `of` expression, each group's

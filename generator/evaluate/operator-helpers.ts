@@ -1,7 +1,7 @@
 import type { Compiler } from './compiler.js';
 import { child, kindName, listChild, resultColumns, textOf, type ResultColumn, type SyntaxNode } from './syntax.js';
 import type { Row } from './table.js';
-import { isBag, KDateTime, KTimespan, type KValue } from './values.js';
+import { dynamicKind, type KValue } from './values.js';
 
 /** The pieces every operator compiler reads: its keyword, the analyser's columns, its parameters. */
 
@@ -51,15 +51,8 @@ export function parameterNames(node: SyntaxNode): string[] {
 
 /** The Kusto type of a value, for columns whose type only the data can tell (an open schema). */
 export function valueType(value: KValue): string {
-  if (value === null) return 'dynamic';
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'bigint') return 'long';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'real';
-  if (value instanceof KDateTime) return 'datetime';
-  if (value instanceof KTimespan) return 'timespan';
-  if (Array.isArray(value) || isBag(value)) return 'dynamic';
-  return 'dynamic';
+  const kind = dynamicKind(value);
+  return kind === 'string' || kind === 'bool' || kind === 'long' || kind === 'real' || kind === 'datetime' || kind === 'timespan' ? kind : 'dynamic';
 }
 
 /** One type for the values of a column: their common kind, else dynamic. */
