@@ -3,6 +3,7 @@ import { arithmetic, type ArithmeticOp } from './arithmetic.js';
 import type { Compiler, Exec, ScalarFn } from './compiler.js';
 import { callUserFunction } from './compile-function.js';
 import { EvaluationError } from './evaluation-error.js';
+import { EDGE_LIST } from './op-graph.js';
 import { SPECIAL_FORMS } from './special-forms.js';
 import { kustoRegex } from './kusto-regex.js';
 import { markReals } from './real-marks.js';
@@ -213,6 +214,8 @@ function or(left: KValue, right: () => KValue): KValue {
 
 /** d.key, d['key'], a[0], a[-1]: null when the value has no such member. */
 export function member(value: KValue, key: KValue): KValue {
+  // A variable length edge of a graph pattern: e.prop is the property of each of its edges.
+  if (Array.isArray(value) && typeof key === 'string' && EDGE_LIST in value) return value.map((edge) => member(edge, key));
   if (Array.isArray(value)) {
     const index = typeof key === 'number' ? key : typeof key === 'bigint' ? Number(key) : Number.NaN;
     if (!Number.isInteger(index)) return null;

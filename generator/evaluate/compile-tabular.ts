@@ -6,6 +6,7 @@ import { evaluateOperator } from './op-evaluate.js';
 import { mvApply, mvExpand } from './op-expand.js';
 import { partition } from './op-partition.js';
 import { scan } from './op-scan.js';
+import { graphMarkComponents, graphMatch, graphShortestPaths, graphToTable, makeGraph } from './op-graph.js';
 import { join, lookup } from './op-join.js';
 import { makeSeries } from './op-make-series.js';
 import { parseKvOperator, parseOperator } from './op-parse.js';
@@ -269,6 +270,16 @@ function compileOperator(node: SyntaxNode, compiler: Compiler): OperatorFn {
       return partition(node, compiler);
     case 'ScanOperator':
       return scan(node, compiler);
+    case 'MakeGraphOperator':
+      return makeGraph(node, compiler);
+    case 'GraphMatchOperator':
+      return graphMatch(node, compiler);
+    case 'GraphShortestPathsOperator':
+      return graphShortestPaths(node, compiler);
+    case 'GraphMarkComponentsOperator':
+      return graphMarkComponents(node, compiler);
+    case 'GraphToTableOperator':
+      return graphToTable(node, compiler);
     case 'EvaluateOperator':
       return evaluateOperator(node, compiler);
     case 'PrintOperator':

@@ -2,6 +2,7 @@ import { arithmetic } from './arithmetic.js';
 import type { Compiler, Exec, ScalarFn } from './compiler.js';
 import { toScalar } from './compile-scalar.js';
 import { convertTo } from './convert.js';
+import { GRAPH_FORMS } from './op-graph.js';
 import { binValue } from './math-functions.js';
 import { kustoRegex } from './kusto-regex.js';
 import { child, kindName, literalValue, resultColumns, scalarType, textOf, type SyntaxNode } from './syntax.js';
@@ -261,6 +262,7 @@ export const SPECIAL_FORMS: Record<string, SpecialForm> = {
 
   rand: (node, _args, compiler) => compiler.unsupported(node, 'rand() (its results differ from run to run, so they cannot be tested offline)'),
   new_guid: (node, _args, compiler) => compiler.unsupported(node, 'new_guid() (its results differ from run to run, so they cannot be tested offline)'),
+  ...GRAPH_FORMS,
   // Anomaly scoring and decomposition: series_outliers()' page gives its meaning (beyond ±1.5 is an
   // anomaly by Tukey's test) but neither its score formula nor how it takes the percentiles, and
   // series_decompose*() detect seasonality with series_periods_detect(), whose algorithm is not

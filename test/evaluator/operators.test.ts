@@ -335,6 +335,40 @@ describe('scan, partition and patterns', () => {
   });
 });
 
+describe('graphs (make-graph, graph-match, graph-shortest-paths)', () => {
+  const reports = `datatable(employee:string, manager:string)["Bob","Alice","Chris","Alice","Eve","Bob","Ben","Chris"]`;
+  it('graph-match walks variable length edges left to right, properties of a walk as arrays (graph-match-operator.md)', () => {
+    const query = `${reports} | make-graph employee --> manager with_node_id=name
+      | graph-match (boss)<-[r*1..3]-(e) where boss.name == "Alice" project who = e.name, path = map(r, manager), via = map(inner_nodes(r), node_id()), managers = r.manager
+      | order by who asc`;
+    expect(run(query)).toEqual([
+      { who: 'Ben', path: ['Alice', 'Chris'], via: ['Chris'], managers: ['Alice', 'Chris'] },
+      { who: 'Bob', path: ['Alice'], via: [], managers: ['Alice'] },
+      { who: 'Chris', path: ['Alice'], via: [], managers: ['Alice'] },
+      { who: 'Eve', path: ['Alice', 'Bob'], via: ['Bob'], managers: ['Alice', 'Bob'] },
+    ]);
+  });
+  it('cycles: unique_edges (the default) lets a walk come back over another edge, none never revisits a node', () => {
+    const loop = `datatable(a:string, b:string)["x","y","y","x"] | make-graph a --> b with_node_id=id`;
+    expect(run(`${loop} | graph-match (s)-[e*2..2]->(t) project s.id, t.id | count`)).toEqual([{ Count: 2 }]);
+    expect(run(`${loop} | graph-match cycles=none (s)-[e*2..2]->(t) project s.id, t.id | count`)).toEqual([{ Count: 0 }]);
+  });
+  it('node_degree_in(), node_degree_out() and node_id() read the graph', () => {
+    expect(run(`${reports} | make-graph employee --> manager with_node_id=name | graph-match (m)<--(e) where node_id(m) == "Alice" project e.name, i = node_degree_in(m), o = node_degree_out(e) | order by e_name asc`)).toEqual([
+      { e_name: 'Bob', i: 2, o: 1 },
+      { e_name: 'Chris', i: 2, o: 1 },
+    ]);
+  });
+  it('graph-shortest-paths keeps the walks with the fewest edges that satisfy where (graph-shortest-paths-operator.md)', () => {
+    const lines = `datatable(a:string, b:string)["A","B","B","C","A","C","C","D"] | make-graph a --> b with_node_id=id`;
+    expect(run(`${lines} | graph-shortest-paths (s)-[e*1..3]->(t) where s.id == "A" and t.id == "D" project hops = array_length(map(e, a))`)).toEqual([{ hops: 2 }]);
+    expect(run(`${lines} | graph-shortest-paths (s)-[e*1..3]->(t) where s.id == "A" and t.id == "D" and all(inner_nodes(e), node_id() != "C") project n = 1`)).toEqual([]);
+  });
+  it('a property of a variable length edge in where is refused (write all(e, ...))', () => {
+    expect(() => run(`${reports} | make-graph employee --> manager with_node_id=name | graph-match (a)-[r*1..2]->(b) where r.manager == "Alice" project a.name`)).toThrow(/variable length edge r in where/);
+  });
+});
+
 describe('what the evaluator does not support is an error, never a silent pass', () => {
   it.each([
     ['an operator', 'SigninLogs | sample 3', "'sample' (it picks rows at random, so its results cannot be tested offline) is not supported"],
