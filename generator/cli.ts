@@ -20,6 +20,7 @@ import { Interrupted, INTERRUPTED_EXIT_CODE } from './cli/interrupted.js';
 import { parseCli } from './cli/parse-cli.js';
 import { terminalProgress } from './cli/progress.js';
 import { runPreview } from './cli/preview-command.js';
+import { runQuery } from './cli/query-command.js';
 import { runReplay } from './cli/replay-command.js';
 import { runTenantCommand } from './cli/tenant-command.js';
 import { runTests } from './cli/test-command.js';
@@ -92,6 +93,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  // query runs one query over records: it needs no manifest.
+  if (args.command === 'query') return runQuery(args, io);
   const manifestPath = resolve(io.cwd, args.manifest);
   if (args.command === 'init') {
     try {

@@ -15,7 +15,7 @@ export interface OptionSpec {
   example?: string;
 }
 
-export type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview' | 'posture' | 'drill';
+export type CommandName = 'init' | 'render' | 'validate' | 'plan' | 'push' | 'drift' | 'test' | 'replay' | 'preview' | 'posture' | 'drill' | 'query';
 
 export interface CommandSpec {
   name: CommandName;
@@ -25,6 +25,8 @@ export interface CommandSpec {
   options: readonly string[];
   /** Options that must be given. */
   required?: readonly string[];
+  /** The one argument that is not an option, e.g. FILE.kql. */
+  positional?: string;
   examples: readonly string[];
 }
 
@@ -45,7 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'retry-budget', type: 'string', arg: 'SECONDS', description: 'all waits before retries (429 Retry-After, 5xx backoff) of one workspace together, at most (default 120); a longer Retry-After fails at once' },
   { name: 'deployment-timeout', type: 'string', arg: 'SECONDS', description: 'how long push waits for the playbook and workbook deployment to finish (default 900)' },
   { name: 'events', type: 'string', multiple: true, arg: 'TABLE=FILE', description: 'records of one table, e.g. SigninLogs=signins.json (JSON rows, a Log Analytics API response, or CSV; repeatable)', example: '--events SigninLogs=signins.json' },
-  { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's clock (ISO 8601); default: the newest TimeGenerated of the records" },
+  { name: 'now', type: 'string', arg: 'DATETIME', description: "replay's and query's clock (ISO 8601); default: the newest TimeGenerated of the records" },
   { name: 'history', type: 'boolean', description: 'replay every scheduled run from the oldest record to the newest (or --now), listing each alert' },
   { name: 'account', type: 'string', multiple: true, arg: 'OBJECTID=UPN[=ROLE]', description: 'init: a break-glass account: its object id, user principal name and, unless it is a Global Administrator, its role (repeatable; two or more); drill: the user principal name of the account that was signed in to' },
   { name: 'group', type: 'string', arg: 'OBJECTID=NAME', description: 'the Conditional Access exclusion group: object id and display name' },
@@ -193,6 +195,17 @@ incident or notification found).`,
     required: ['manifest', 'account'],
     examples: ['breakglass drill --manifest accounts.yaml --account bg-emergency-01@contoso.onmicrosoft.com', 'breakglass drill --manifest accounts.yaml --account bg-emergency-01@contoso.onmicrosoft.com --since 2h --format json'],
   },
+  {
+    name: 'query',
+    summary: 'run one KQL query offline over exported records and print the result table',
+    details: `Runs the query in FILE with the offline engine that test, replay and preview use, over the records
+given per table (JSON rows, a Log Analytics API response, or CSV), as of --now. Tables not given
+are empty. No manifest is needed. A construct the engine does not implement is named, never
+guessed: the command then fails (exit 1), as it does for a query Kusto would refuse.`,
+    options: ['events', 'now', 'format'],
+    positional: 'FILE.kql',
+    examples: ['breakglass query hunting.kql --events SigninLogs=signins.json --events AuditLogs=audit.csv', 'breakglass query rule.kql --events SigninLogs=signins.json --now 2026-11-25T10:00:00Z --format json'],
+  },
 ];
 
 export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
@@ -212,7 +225,7 @@ function usageLine(c: CommandSpec): string {
     const text = `--${name}${o.arg ? ` ${o.arg}` : ''}${o.multiple ? ' ...' : ''}`;
     return c.required?.includes(name) ? text : `[${text}]`;
   });
-  return `breakglass ${c.name} ${parts.join(' ')}`;
+  return `breakglass ${c.name} ${c.positional ? `${c.positional} ` : ''}${parts.join(' ')}`;
 }
 
 export const EXIT_CODES = `Exit codes: 0 ok; 1 validation failed (or warnings without --allow-warnings), a test case failed,
@@ -238,6 +251,7 @@ Examples:
   breakglass preview --manifest accounts.yaml
   breakglass posture --manifest accounts.yaml
   breakglass drill --manifest accounts.yaml --account bg-01@contoso.onmicrosoft.com --since 2h
+  breakglass query rule.kql --events SigninLogs=signins.json
 
 Credentials: DefaultAzureCredential (workload identity federation in CI, the Azure CLI locally,
 managed identity in Azure). Nothing secret goes in the manifest or the output.

@@ -27,6 +27,8 @@ export interface CliArgs extends Omit<DeployArgs, 'command'> {
   logsEndpoint?: string;
   /** drill: the account signed in to, and how far back to look. */
   drill?: { account: string; since: string };
+  /** query: the file of the query. */
+  queryFile?: string;
   /** Print this help text and stop. */
   help?: string;
   version: boolean;
@@ -123,6 +125,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   if (!spec) throw new UsageError(commandName === undefined ? `name a command: ${COMMAND_NAMES.join(', ')}` : `unknown command '${commandName}' (commands: ${COMMAND_NAMES.join(', ')})`);
   const command = spec.name as CommandName;
+  const positional = spec.positional ? extra.shift() : undefined;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`, command);
   for (const name of Object.keys(values)) {
     if (!spec.options.includes(name)) throw new UsageError(`--${name} is not an option of ${command}`, command);
@@ -172,6 +175,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     history: flag('history'),
     force: flag('force'),
     ...(now !== undefined ? { now } : {}),
+    ...(positional !== undefined ? { queryFile: positional } : {}),
     workspaces: list('workspace'),
     prune: flag('prune'),
     adopt: flag('adopt'),

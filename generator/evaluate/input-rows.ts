@@ -1,6 +1,8 @@
-import type { ColumnSchema } from '../validate/kusto-schema.js';
+import type { ColumnSchema } from './schema.js';
 import type { Row, Table } from './table.js';
-import { fromJson, KDateTime, KTimespan, parseDateTime, parseJsonValue, parseTimespanLiteral, type KValue } from './values.js';
+import { toLong, toReal } from './convert.js';
+import { parseJsonText } from './json-text.js';
+import { fromJson, KDateTime, KTimespan, parseClockTimespan, parseDateTime, parseTimespanLiteral, type KValue } from './values.js';
 
 export class InputRowError extends Error {
   constructor(
@@ -30,8 +32,8 @@ function coerce(value: unknown, type: string, where: () => string): KValue {
     }
     case 'timespan': {
       if (value === null || value === '') return null;
-      const parsed = typeof value === 'string' ? parseTimespanLiteral(value) : typeof value === 'number' ? new KTimespan(value) : undefined;
-      if (!parsed) throw new InputRowError(where(), `${JSON.stringify(value)} is not a timespan (e.g. 5m, 1h)`);
+      const parsed = typeof value === 'string' ? (parseTimespanLiteral(value) ?? parseClockTimespan(value)) : typeof value === 'number' ? new KTimespan(value) : undefined;
+      if (!parsed) throw new InputRowError(where(), `${JSON.stringify(value)} is not a timespan (e.g. 5m, 1h, 01:30:00)`);
       return parsed;
     }
     case 'bool':
@@ -42,20 +44,28 @@ function coerce(value: unknown, type: string, where: () => string): KValue {
       if (typeof value === 'number') return value !== 0;
       throw new InputRowError(where(), `${JSON.stringify(value)} is not a bool`);
     case 'int':
-    case 'long':
+    case 'long': {
+      if (value === null || value === '') return null;
+      const long = typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' ? toLong(value as KValue) : null;
+      if (long === null) throw new InputRowError(where(), `${JSON.stringify(String(value))} is not a whole number`);
+      return type === 'int' ? Number(BigInt.asIntN(32, BigInt(long))) : long;
+    }
     case 'real':
     case 'double':
     case 'decimal': {
       if (value === null || value === '') return null;
-      const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-      if (!Number.isFinite(n)) throw new InputRowError(where(), `${JSON.stringify(value)} is not a number`);
-      return type === 'int' || type === 'long' ? Math.trunc(n) : n;
+      const n = typeof value === 'number' ? value : typeof value === 'string' ? toReal(value) : null;
+      if (n === null) throw new InputRowError(where(), `${JSON.stringify(value)} is not a number`);
+      return n;
     }
     case 'guid':
-      return value === null ? null : String(value);
-    default:
+      return value === null ? null : String(value).toLowerCase();
+    default: {
       // dynamic: exports carry JSON as text; test cases may write the object itself.
-      return typeof value === 'string' ? parseJsonValue(value) : fromJson(value);
+      if (typeof value !== 'string') return fromJson(value);
+      const parsed = parseJsonText(value);
+      return parsed === undefined ? value : parsed;
+    }
   }
 }
 
@@ -77,7 +87,7 @@ export function tableFromRecords(records: readonly unknown[], schema: readonly C
     }
     rows[index] = row;
   }
-  return { columns: schema.map((c) => c.name), rows };
+  return { columns: schema.map((c) => c.name), types: schema.map((c) => c.type), rows };
 }
 
 /**

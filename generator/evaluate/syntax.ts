@@ -1,4 +1,4 @@
-import { kustoLanguage } from '../validate/kusto-runtime.js';
+import { kustoLanguage } from './kusto-language.js';
 
 /**
  * A thin, typed view of Kusto.Language's syntax tree. Children are read by the property names
@@ -103,4 +103,50 @@ export function literalText(node: SyntaxNode): string | undefined {
 
 export function literalValue(node: SyntaxNode): unknown {
   return (node as Kusto.Language.Syntax.Expression).LiteralValue;
+}
+
+/** The Kusto type of a scalar expression (long, real, string, datetime, dynamic, ...), 'unknown' when the analyser cannot tell. */
+export function scalarType(node: SyntaxNode): string {
+  const type = (node as Kusto.Language.Syntax.Expression).ResultType;
+  return normalType(type?.Name ?? 'unknown');
+}
+
+/** Kusto's names for one type: date is datetime, time is timespan, double is real, boolean is bool. */
+export function normalType(name: string): string {
+  switch (name) {
+    case 'date':
+      return 'datetime';
+    case 'time':
+      return 'timespan';
+    case 'double':
+      return 'real';
+    case 'boolean':
+      return 'bool';
+    case 'uniqueid':
+      return 'guid';
+    default:
+      return name;
+  }
+}
+
+/** The name a SimpleNamedExpression, NameDeclaration or NameReference gives, without brackets. */
+export function declaredName(node: SyntaxNode | undefined): string | undefined {
+  if (!node) return undefined;
+  const simple = (node as Kusto.Language.Syntax.NameDeclaration).SimpleName;
+  if (simple) return simple;
+  const name = child(node, 'Name');
+  return name ? declaredName(name) : undefined;
+}
+
+/** The columns of a function that returns several values (array_sort_asc(a, b), series_stats(), percentiles()). */
+export function tupleColumns(node: SyntaxNode): ResultColumn[] | undefined {
+  const type = (node as Kusto.Language.Syntax.Expression).ResultType;
+  if (!type || !(type instanceof kustoLanguage().Symbols.TupleSymbol)) return undefined;
+  const list = type.Columns;
+  const columns: ResultColumn[] = [];
+  for (let i = 0; i < (list?.Count ?? 0); i++) {
+    const column = list!.getItem(i);
+    if (column?.Name) columns.push({ name: column.Name, type: normalType(column.Type?.Name ?? 'dynamic') });
+  }
+  return columns;
 }
