@@ -59,7 +59,7 @@ describe('each record maps to the Log Analytics row the rules read (real records
     expect(mapped).toMatchObject({
       shape: 'diagnostic-settings',
       table: 'SigninLogs',
-      row: { TimeGenerated: '2023-08-16T15:32:05.5770000Z', UserPrincipalName: 'john.doe@example.org', ResultType: '0', Category: 'SignInLogs', Type: 'SigninLogs', Location: 'FR', LocationDetails: { city: 'Paris', countryOrRegion: 'FR' }, OperationName: 'Sign-in activity' },
+      row: { TimeGenerated: '2023-08-16T15:32:05.5772601Z', UserPrincipalName: 'john.doe@example.org', ResultType: '0', Category: 'SignInLogs', Type: 'SigninLogs', Location: 'FR', LocationDetails: { city: 'Paris', countryOrRegion: 'FR' }, OperationName: 'Sign-in activity' },
     });
   });
 
@@ -71,7 +71,7 @@ describe('each record maps to the Log Analytics row the rules read (real records
 
   it('a non-interactive diagnostic-settings sign-in goes to AADNonInteractiveUserSignInLogs', async () => {
     const record = (await records('panther_azure_signin_rules_tests.AzureMonitor.json')).find((r) => r['category'] === 'NonInteractiveUserSignInLogs')!;
-    expect(toLogAnalyticsRow(record)).toMatchObject({ table: 'AADNonInteractiveUserSignInLogs', row: { Category: 'NonInteractiveUserSignInLogs', CreatedDateTime: '2026-02-18T07:32:50.5520000Z' } });
+    expect(toLogAnalyticsRow(record)).toMatchObject({ table: 'AADNonInteractiveUserSignInLogs', row: { Category: 'NonInteractiveUserSignInLogs', CreatedDateTime: '2026-02-18T07:32:50.5529478Z' } });
   });
 
   it('a diagnostic-settings audit record keeps its own category and camelCase targets', async () => {
@@ -106,7 +106,7 @@ describe('each record maps to the Log Analytics row the rules read (real records
     expect(toLogAnalyticsRow(record)).toMatchObject({
       shape: 'graph-directory-audit',
       table: 'AuditLogs',
-      row: { TimeGenerated: '2018-01-09T21:20:02.7210000Z', OperationName: 'Add member to group', ActivityDisplayName: 'Add member to group', Category: 'UserManagement', InitiatedBy: { user: { userPrincipalName: 'test@test.test' } } },
+      row: { TimeGenerated: '2018-01-09T21:20:02.7215374Z', OperationName: 'Add member to group', ActivityDisplayName: 'Add member to group', Category: 'UserManagement', InitiatedBy: { user: { userPrincipalName: 'test@test.test' } } },
     });
   });
 });
