@@ -1,0 +1,248 @@
+/**
+ * Records not in time order, sorted on disk in bounded memory: chunks of at most `chunkRows`
+ * records are sorted in memory and written to a temporary folder as JSON lines, then read back
+ * merged (a heap over the chunks), so memory holds one chunk while writing and a piece of each
+ * chunk while merging. The fallback of a history replay whose export is not in time order.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INGESTION_TIME, type Row } from '../evaluate/table.js';
+import { KDateTime, KTimespan, type KValue } from '../evaluate/values.js';
+import type { ColumnSchema } from '../validate/kusto-schema.js';
+import { compareRows } from './ordered-rows.js';
+import type { StreamRow } from './stream-rows.js';
+
+interface TableCodec {
+  columns: string[];
+  kinds: ('datetime' | 'timespan' | 'value')[];
+  make: (values: readonly KValue[]) => Row;
+}
+
+/**
+ * Stream rows as JSON arrays and back: [table, generated, ingested, seq, actor, values, extras].
+ * Datetime and timespan columns travel as milliseconds (the only values that are not JSON: dynamic
+ * values read from JSON hold none), the row's other columns as a list of [name, value].
+ */
+export class RowCodec {
+  private readonly tables: string[] = [];
+  private readonly codecs = new Map<string, TableCodec>();
+
+  constructor(
+    private readonly schemas: Readonly<Record<string, readonly ColumnSchema[]>>,
+    private readonly columnsOf: (table: string) => string[],
+  ) {}
+
+  private codec(table: string): TableCodec {
+    let codec = this.codecs.get(table);
+    if (!codec) {
+      const types = new Map((this.schemas[table] ?? []).map((c) => [c.name, c.type]));
+      const columns = this.columnsOf(table);
+      const fields = columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ');
+      codec = {
+        columns,
+        kinds: columns.map((name) => (types.get(name) === 'datetime' ? 'datetime' : types.get(name) === 'timespan' ? 'timespan' : 'value')),
+        // An object literal keeps its properties in the object, as the typed rows do (input-rows.ts).
+        make: new Function('v', `return { ${fields} };`) as (values: readonly KValue[]) => Row,
+      };
+      this.codecs.set(table, codec);
+      this.tables.push(table);
+    }
+    return codec;
+  }
+
+  encode(row: StreamRow): string {
+    const codec = this.codec(row.table);
+    let values: unknown[] | null = null;
+    let extras: [string, KValue][] | null = null;
+    if (row.row) {
+      const typed = row.row;
+      values = codec.columns.map((name, i) => {
+        const value = typed[name] ?? null;
+        return codec.kinds[i] === 'value' || value === null ? value : (value as KDateTime | KTimespan).ms;
+      });
+      const known = new Set(codec.columns);
+      for (const name of Object.keys(typed)) {
+        if (known.has(name) || name === INGESTION_TIME) continue;
+        (extras ??= []).push([name, typed[name]!]);
+      }
+    }
+    return JSON.stringify([this.tables.indexOf(row.table), row.generated, row.ingested, row.seq, row.actor ?? null, values, extras]);
+  }
+
+  decode(line: string): StreamRow {
+    const [tableIndex, generated, ingested, seq, actor, values, extras] = JSON.parse(line) as [number, number, number, number, string | null, KValue[] | null, [string, KValue][] | null];
+    const table = this.tables[tableIndex]!;
+    const stream: StreamRow = { table, generated, ingested, seq };
+    if (actor !== null) stream.actor = actor;
+    if (values) {
+      const codec = this.codec(table);
+      const typed = values.map((value, i) => (value === null || codec.kinds[i] === 'value' ? value : codec.kinds[i] === 'datetime' ? new KDateTime(value as number) : new KTimespan(value as number)));
+      const row = codec.make(typed);
+      for (const [name, value] of extras ?? []) row[name] = value;
+      row[INGESTION_TIME] = new KDateTime(ingested);
+      stream.row = row;
+    }
+    return stream;
+  }
+}
+
+/** A temporary folder of sorted chunks; `remove()` deletes it. */
+export class SortedChunks {
+  readonly files: string[] = [];
+  private pending: StreamRow[] = [];
+  private constructor(
+    readonly dir: string,
+    private readonly codec: RowCodec,
+    private readonly chunkRows: number,
+  ) {}
+
+  static async create(codec: RowCodec, chunkRows: number, parent = tmpdir()): Promise<SortedChunks> {
+    return new SortedChunks(await mkdtemp(join(parent, 'breakglass-replay-')), codec, chunkRows);
+  }
+
+  /** Takes rows in any order; writes a sorted chunk each time `chunkRows` are held. */
+  async add(rows: readonly StreamRow[]): Promise<void> {
+    for (const row of rows) {
+      this.pending.push(row);
+      if (this.pending.length >= this.chunkRows) await this.spill();
+    }
+  }
+
+  /** Writes what is held; then the chunks can be merged. */
+  async close(): Promise<void> {
+    if (this.pending.length > 0) await this.spill();
+  }
+
+  private async spill(): Promise<void> {
+    const rows = this.pending.sort(compareRows);
+    this.pending = [];
+    const file = join(this.dir, `chunk-${this.files.length}.jsonl`);
+    const out = createWriteStream(file);
+    let text = '';
+    for (const row of rows) {
+      text += `${this.codec.encode(row)}\n`;
+      if (text.length >= 1 << 20) {
+        if (!out.write(text)) await once(out, 'drain');
+        text = '';
+      }
+    }
+    out.end(text);
+    await once(out, 'finish');
+    this.files.push(file);
+  }
+
+  /** Every row written, in time order (ties in file order). */
+  async *merged(batchSize = 4096): AsyncGenerator<StreamRow[]> {
+    const readers = this.files.map((file) => chunkRows(file, this.codec)[Symbol.asyncIterator]());
+    const heap = new RowHeap();
+    const buffers = readers.map(() => ({ rows: [] as StreamRow[], at: 0 }));
+    const pull = async (source: number): Promise<void> => {
+      const buffer = buffers[source]!;
+      if (buffer.at < buffer.rows.length) return;
+      const next = await readers[source]!.next();
+      if (!next.done) {
+        buffer.rows = next.value;
+        buffer.at = 0;
+      }
+    };
+    try {
+      for (let source = 0; source < readers.length; source++) {
+        await pull(source);
+        const buffer = buffers[source]!;
+        if (buffer.at < buffer.rows.length) heap.push(buffer.rows[buffer.at++]!, source);
+      }
+      let out: StreamRow[] = [];
+      while (heap.size > 0) {
+        const { row, source } = heap.pop();
+        out.push(row);
+        await pull(source);
+        const buffer = buffers[source]!;
+        if (buffer.at < buffer.rows.length) heap.push(buffer.rows[buffer.at++]!, source);
+        if (out.length >= batchSize) {
+          yield out;
+          out = [];
+        }
+      }
+      if (out.length > 0) yield out;
+    } finally {
+      await Promise.all(readers.map((reader) => reader.return?.(undefined)));
+    }
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A chunk file's rows, a batch per piece read. */
+async function* chunkRows(file: string, codec: RowCodec): AsyncGenerator<StreamRow[]> {
+  let rest = '';
+  for await (const piece of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }) as AsyncIterable<string>) {
+    const text = rest + piece;
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      rest = text;
+      continue;
+    }
+    rest = text.slice(end + 1);
+    const rows: StreamRow[] = [];
+    let from = 0;
+    for (let at = text.indexOf('\n'); at !== -1 && at <= end; at = text.indexOf('\n', from)) {
+      rows.push(codec.decode(text.slice(from, at)));
+      from = at + 1;
+    }
+    yield rows;
+  }
+  if (rest !== '') yield [codec.decode(rest)];
+}
+
+/** A binary min-heap of rows (by time, then file order) with the chunk each came from. */
+class RowHeap {
+  private readonly rows: StreamRow[] = [];
+  private readonly sources: number[] = [];
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  push(row: StreamRow, source: number): void {
+    let at = this.rows.length;
+    this.rows.push(row);
+    this.sources.push(source);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (compareRows(this.rows[parent]!, row) <= 0) break;
+      this.rows[at] = this.rows[parent]!;
+      this.sources[at] = this.sources[parent]!;
+      at = parent;
+    }
+    this.rows[at] = row;
+    this.sources[at] = source;
+  }
+
+  pop(): { row: StreamRow; source: number } {
+    const top = { row: this.rows[0]!, source: this.sources[0]! };
+    const lastRow = this.rows.pop()!;
+    const lastSource = this.sources.pop()!;
+    const n = this.rows.length;
+    if (n > 0) {
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        const child = right < n && compareRows(this.rows[right]!, this.rows[left]!) < 0 ? right : left;
+        if (compareRows(lastRow, this.rows[child]!) <= 0) break;
+        this.rows[at] = this.rows[child]!;
+        this.sources[at] = this.sources[child]!;
+        at = child;
+      }
+      this.rows[at] = lastRow;
+      this.sources[at] = lastSource;
+    }
+    return top;
+  }
+}
