@@ -91,7 +91,7 @@ class FirstMet<T> {
   }
 }
 
-class ReadTally {
+export class ReadTally {
   readonly tables = new FirstMet<TableStats>(() => ({ records: 0, oldest: Infinity, newest: -Infinity }));
   readonly shapes = new FirstMet<{ n: number }>(() => ({ n: 0 }));
   readonly skipped = new FirstMet<{ n: number }>(() => ({ n: 0 }));
@@ -142,12 +142,24 @@ class BytesRead {
   }
 }
 
-/** The stream rows of one file, a batch per piece of text, in file order. */
-async function* sourceRows(ctx: StreamContext, position: number, tally: ReadTally, typer: StreamRowTyper, bytes: BytesRead): AsyncGenerator<StreamRow[]> {
-  const source = ctx.sources[position]!;
-  const ours = Object.keys(ctx.schemas);
+/**
+ * The stream rows of one export file, a batch per piece of text, in file order: each record mapped
+ * (source-records.ts), sent to its table (read-records.ts: the one given, or the one it names),
+ * and typed (stream-rows.ts); records of tables outside `schemas` are counted in `tally` and left out.
+ * InputRowError names the file, the record and its line.
+ */
+export async function* exportRows(
+  path: string,
+  source: ReplaySource,
+  position: number,
+  typer: StreamRowTyper,
+  schemas: TableSchemas,
+  options: { tally?: ReadTally; chunkBytes?: number; onBytes?: (read: number, size: number) => void } = {},
+): AsyncGenerator<StreamRow[]> {
+  const ours = Object.keys(schemas);
   const file = source.file;
-  for await (const batch of exportRecords(resolve(ctx.cwd, file), file, { chunkBytes: ctx.tuning.chunkBytes, onBytes: (read, size) => bytes.update(position, read, size) })) {
+  const tally = options.tally;
+  for await (const batch of exportRecords(path, file, { ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}), ...(options.onBytes ? { onBytes: options.onBytes } : {}) })) {
     const rows: StreamRow[] = [];
     for (let k = 0; k < batch.records.length; k++) {
       const index = batch.first + k;
@@ -155,10 +167,10 @@ async function* sourceRows(ctx: StreamContext, position: number, tally: ReadTall
       const seq = sequence(position, index);
       const mapped = toLogAnalyticsRow(batch.records[k]);
       if ('problem' in mapped) throw recordError(file, index, line, mapped.problem);
-      tally.shapes.at(mapped.shape, seq).n++;
+      if (tally) tally.shapes.at(mapped.shape, seq).n++;
       const table = recordTable(mapped, file, index, source.table, ours);
       if (!ours.includes(table)) {
-        tally.skipped.at(table, seq).n++;
+        if (tally) tally.skipped.at(table, seq).n++;
         continue;
       }
       let row: StreamRow;
@@ -167,9 +179,17 @@ async function* sourceRows(ctx: StreamContext, position: number, tally: ReadTall
       } catch (error) {
         throw error instanceof InputRowError ? withLine(error, line) : error;
       }
-      tally.add(row);
+      tally?.add(row);
       rows.push(row);
     }
+    yield rows;
+  }
+}
+
+/** exportRows of the context's file at `position`, with progress, stopping between pieces on Ctrl-C. */
+async function* sourceRows(ctx: StreamContext, position: number, tally: ReadTally, typer: StreamRowTyper, bytes: BytesRead): AsyncGenerator<StreamRow[]> {
+  const source = ctx.sources[position]!;
+  for await (const rows of exportRows(resolve(ctx.cwd, source.file), source, position, typer, ctx.schemas, { tally, chunkBytes: ctx.tuning.chunkBytes, onBytes: (read, size) => bytes.update(position, read, size) })) {
     yield rows;
     await ctx.checkpoint();
   }

@@ -9,7 +9,7 @@
  */
 import { InputRowError } from '../evaluate/input-rows.js';
 import { recordError } from './record-place.js';
-import { MAX_RECORD_CHARS } from './json-records.js';
+import { MAX_RECORD_CHARS, sizeText } from './json-records.js';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -32,6 +32,7 @@ export class CsvRecordScanner {
   constructor(
     private readonly file: string,
     private readonly emit: (record: Record<string, string>, line: number) => void,
+    private readonly maxRecordChars = MAX_RECORD_CHARS,
   ) {}
 
   get count(): number {
@@ -43,7 +44,7 @@ export class CsvRecordScanner {
     this.pos = 0;
     this.nextCr = -2;
     this.scan();
-    if (this.buf.length - this.pos > MAX_RECORD_CHARS) throw this.rowError(`longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB of text: a quoted field may not be closed`);
+    if (this.buf.length - this.pos > this.maxRecordChars) throw this.rowError(`longer than ${sizeText(this.maxRecordChars)} of text: a quoted field may not be closed`);
   }
 
   end(): void {

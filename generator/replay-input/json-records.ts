@@ -86,6 +86,7 @@ export class JsonRecordScanner {
   constructor(
     private readonly file: string,
     private readonly emit: (record: unknown, line: number) => void,
+    private readonly maxRecordChars = MAX_RECORD_CHARS,
   ) {}
 
   /** How many records were handed on. */
@@ -119,8 +120,8 @@ export class JsonRecordScanner {
     let keep = this.pos;
     if (this.value) keep = Math.min(keep, this.value.start - this.base);
     for (const frame of this.stack) if (frame.kind === 'wrapper' && !frame.streamed) keep = Math.min(keep, frame.start - this.base);
-    if (this.buf.length - keep > MAX_RECORD_CHARS) {
-      throw recordError(this.file, this.records, this.value?.line, `longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB of text: not an export record`);
+    if (this.buf.length - keep > this.maxRecordChars) {
+      throw recordError(this.file, this.records, this.value?.line, `longer than ${sizeText(this.maxRecordChars)} of text: not an export record`);
     }
     if (keep <= 0) return;
     this.lineAt(this.base + keep);
@@ -380,6 +381,11 @@ export class JsonRecordScanner {
     this.emit(record, line);
     this.records++;
   }
+}
+
+/** A size in characters as people read it: 64 MiB. */
+export function sizeText(chars: number): string {
+  return chars >= 1024 * 1024 ? `${chars / 1024 / 1024} MiB` : `${chars} characters`;
 }
 
 /** A top-level object read whole, unwrapped as recordsOfText does (an event hub message on one line of JSON lines). */

@@ -94,6 +94,16 @@ export class HistoryStream {
     return this.pushed;
   }
 
+  /** Records held now for runs still to come (a record read by both kinds of rule counts twice). */
+  get held(): number {
+    let held = 0;
+    for (const buffer of this.buffers.values()) {
+      held += buffer.generated.length - buffer.head;
+      for (const run of buffer.runs.values()) held += run.entries.length;
+    }
+    return held;
+  }
+
   /** The next record: none pushed before it is newer (by TimeGenerated, then file order). */
   push(row: StreamRow): void {
     if (this.start === undefined) this.begin(row.generated);
