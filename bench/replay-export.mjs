@@ -77,10 +77,11 @@ const csvCell = (value) => {
 
 /**
  * Writes `rows` records to `path`: 'json' (an array, as a Log Analytics query's results),
- * 'jsonl' (one record a line) or 'csv' (a header, dynamic columns as JSON text). Resolves to the
- * bytes written.
+ * 'jsonl' (one record a line) or 'csv' (a header, dynamic columns as JSON text), oldest first or,
+ * with `newestFirst`, newest first (as a query sorted by TimeGenerated desc). Resolves to the bytes
+ * written.
  */
-export async function writeExport(path, { rows, format = 'json', days = 14, end = Date.parse('2026-11-20T10:00:00Z'), accounts }) {
+export async function writeExport(path, { rows, format = 'json', days = 14, end = Date.parse('2026-11-20T10:00:00Z'), accounts, newestFirst = false }) {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   let bytes = 0;
   let chunk = '';
@@ -93,10 +94,10 @@ export async function writeExport(path, { rows, format = 'json', days = 14, end 
   };
   if (format === 'json') await write('[\n');
   if (format === 'csv') await write(`${CSV_COLUMNS.join(',')}\r\n`);
-  for (let i = 0; i < rows; i++) {
-    const record = exportRecord(i, rows, { end, days, accounts });
+  for (let k = 0; k < rows; k++) {
+    const record = exportRecord(newestFirst ? rows - 1 - k : k, rows, { end, days, accounts });
     if (format === 'csv') await write(`${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\r\n`);
-    else await write(`${JSON.stringify(record)}${format === 'json' ? (i === rows - 1 ? '\n' : ',\n') : '\n'}`);
+    else await write(`${JSON.stringify(record)}${format === 'json' ? (k === rows - 1 ? '\n' : ',\n') : '\n'}`);
   }
   if (format === 'json') await write(']\n');
   bytes += Buffer.byteLength(chunk);

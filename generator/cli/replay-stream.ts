@@ -47,9 +47,9 @@ export interface StreamTuning extends ReorderLimits {
 /**
  * Records may arrive up to 15 minutes behind newer ones (a storage account's blobs and event hub
  * batches interleave by minutes) and still be put in place, holding at most 250,000 records while
- * waiting; sorting on disk holds 200,000 records at a time.
+ * waiting; sorting on disk holds 100,000 records at a time.
  */
-export const DEFAULT_TUNING: StreamTuning = { slackMs: 15 * 60_000, maxPending: 250_000, chunkRows: 200_000, chunkBytes: 1 << 20 };
+export const DEFAULT_TUNING: StreamTuning = { slackMs: 15 * 60_000, maxPending: 250_000, chunkRows: 100_000, chunkBytes: 1 << 20 };
 
 export interface StreamContext {
   cwd: string;
@@ -224,7 +224,7 @@ export async function streamHistory(ctx: StreamContext, globals: Kusto.Language.
       for (let p = 0; p < ctx.sources.length; p++) for await (const batch of sourceRows(ctx, p, tally, typer, bytes)) await chunks.add(batch);
       await chunks.close();
       const result = await replay(progressOf(chunks.merged(), ctx, tally), tally);
-      return { ...result, summary: { ...result.summary, sorted: { file: ctx.sources[position]!.file, record, chunks: chunks.files.length } } };
+      return { ...result, summary: { ...result.summary, sorted: { file: ctx.sources[position]!.file, record, chunks: chunks.written } } };
     } finally {
       await chunks.remove();
     }

@@ -89,18 +89,25 @@ export class RowCodec {
   }
 }
 
+/** At most this many chunk files are read at once; more are first merged in groups into longer ones. */
+export const MAX_OPEN_CHUNKS = 128;
+
 /** A temporary folder of sorted chunks; `remove()` deletes it. */
 export class SortedChunks {
-  readonly files: string[] = [];
+  files: string[] = [];
+  /** Chunks written (the count a report gives), before any were merged into longer ones. */
+  written = 0;
+  private merges = 0;
   private pending: StreamRow[] = [];
   private constructor(
     readonly dir: string,
     private readonly codec: RowCodec,
     private readonly chunkRows: number,
+    private readonly maxOpen: number,
   ) {}
 
-  static async create(codec: RowCodec, chunkRows: number, parent = tmpdir()): Promise<SortedChunks> {
-    return new SortedChunks(await mkdtemp(join(parent, 'breakglass-replay-')), codec, chunkRows);
+  static async create(codec: RowCodec, chunkRows: number, parent = tmpdir(), maxOpen = MAX_OPEN_CHUNKS): Promise<SortedChunks> {
+    return new SortedChunks(await mkdtemp(join(parent, 'breakglass-replay-')), codec, chunkRows, maxOpen);
   }
 
   /** Takes rows in any order; writes a sorted chunk each time `chunkRows` are held. */
@@ -111,32 +118,53 @@ export class SortedChunks {
     }
   }
 
-  /** Writes what is held; then the chunks can be merged. */
+  /** Writes what is held; then the chunks can be merged (in groups first, while there are more than `maxOpen`). */
   async close(): Promise<void> {
     if (this.pending.length > 0) await this.spill();
+    while (this.files.length > this.maxOpen) {
+      const longer: string[] = [];
+      for (let at = 0; at < this.files.length; at += this.maxOpen) {
+        const group = this.files.slice(at, at + this.maxOpen);
+        const file = join(this.dir, `merged-${this.merges++}.jsonl`);
+        await this.write(file, this.mergedOf(group));
+        await Promise.all(group.map((old) => rm(old, { force: true })));
+        longer.push(file);
+      }
+      this.files = longer;
+    }
   }
 
   private async spill(): Promise<void> {
     const rows = this.pending.sort(compareRows);
     this.pending = [];
-    const file = join(this.dir, `chunk-${this.files.length}.jsonl`);
+    const file = join(this.dir, `chunk-${this.written++}.jsonl`);
+    await this.write(file, [rows]);
+    this.files.push(file);
+  }
+
+  private async write(file: string, batches: AsyncIterable<StreamRow[]> | Iterable<StreamRow[]>): Promise<void> {
     const out = createWriteStream(file);
     let text = '';
-    for (const row of rows) {
-      text += `${this.codec.encode(row)}\n`;
-      if (text.length >= 1 << 20) {
-        if (!out.write(text)) await once(out, 'drain');
-        text = '';
+    for await (const rows of batches) {
+      for (const row of rows) {
+        text += `${this.codec.encode(row)}\n`;
+        if (text.length >= 1 << 20) {
+          if (!out.write(text)) await once(out, 'drain');
+          text = '';
+        }
       }
     }
     out.end(text);
     await once(out, 'finish');
-    this.files.push(file);
   }
 
   /** Every row written, in time order (ties in file order). */
-  async *merged(batchSize = 4096): AsyncGenerator<StreamRow[]> {
-    const readers = this.files.map((file) => chunkRows(file, this.codec)[Symbol.asyncIterator]());
+  merged(batchSize = 4096): AsyncGenerator<StreamRow[]> {
+    return this.mergedOf(this.files, batchSize);
+  }
+
+  private async *mergedOf(files: readonly string[], batchSize = 4096): AsyncGenerator<StreamRow[]> {
+    const readers = files.map((file) => chunkRows(file, this.codec)[Symbol.asyncIterator]());
     const heap = new RowHeap();
     const buffers = readers.map(() => ({ rows: [] as StreamRow[], at: 0 }));
     const pull = async (source: number): Promise<void> => {
