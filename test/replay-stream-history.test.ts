@@ -4,10 +4,11 @@
  * order, jittered, shuffled, reversed or split over files, for every rule's windows, including a
  * rule that fires on silence and records ingested late.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Interrupted } from '../generator/cli/interrupted.js';
 import { runReplay } from '../generator/cli/replay-command.js';
 import { DEFAULT_TUNING, keptColumns, streamClock, streamHistory, type ReplaySource, type StreamContext, type StreamTuning } from '../generator/cli/replay-stream.js';
 import { readCatalog } from '../generator/catalog/read-catalog.js';
@@ -243,6 +244,21 @@ describe('replay --history streamed gives what it gives in memory', () => {
     expect((JSON.parse(stdout) as { sortedOnDisk: unknown }).sortedOnDisk).toEqual({ file, record: 1, chunks: 4 });
   });
 
+  it('Ctrl-C while the records are sorted on disk stops at once and leaves no temporary file', async () => {
+    const records = inOrder(Array.from({ length: 300 }, (_, i) => ({ second: i * 30, table: 0 as const, who: 2, what: 0, late: 0 }))).reverse();
+    const file = await writeJson('interrupted.json', records);
+    const parent = join(dir, `tmp-${Date.now()}`);
+    await mkdir(parent);
+    let checkpoints = 0;
+    const stop = async () => {
+      if (++checkpoints === 4) throw new Interrupted();
+    };
+    const io = { cwd: dir, stdout: { write: () => true }, stderr: { write: () => true } };
+    await expect(runReplay({ format: 'json', events: [file], history: true }, io, manifest, rules, sharedGlobals(), stop, { ...DEFAULT_TUNING, slackMs: 0, maxPending: 1, chunkRows: 50, chunkBytes: 512, tmpdir: parent })).rejects.toBeInstanceOf(Interrupted);
+    expect(checkpoints).toBe(4);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
   it('holds only the records the look-back windows can still read, however long the export', () => {
     const plan = replayPlan(rules, sharedGlobals(), SCHEMAS);
     const stream = new HistoryStream(plan, manifest, sharedGlobals(), undefined, keptColumns(plan, SCHEMAS));
@@ -260,6 +276,14 @@ describe('replay --history streamed gives what it gives in memory', () => {
     expect(most).toBeLessThan(2 * 200);
     const { history } = stream.finish({ oldest: BASE, newest: BASE + 8639 * 20_000 });
     expect(history.rules.find((r) => r.ruleId === 'signin-failure')!.runs).toBe(48 * 60 + 1);
+
+    // With --now an hour in, the records after it are counted, never held.
+    const until = new HistoryStream(plan, manifest, sharedGlobals(), BASE + 3_600_000, keptColumns(plan, SCHEMAS));
+    for (let i = 0; i < 2000; i++) {
+      const r = record({ second: i * 20, table: (i % 2) as 0 | 1, who: 2, what: i % 6, late: 0 });
+      until.push(typer.row(String(r['Type']), r, 'x.json', i, i));
+    }
+    expect(until.held).toBe(0);
   });
 });
 

@@ -75,8 +75,7 @@ export class RowCodec {
   decode(line: string): StreamRow {
     const [tableIndex, generated, ingested, seq, actor, values, extras] = JSON.parse(line) as [number, number, number, number, string | null, KValue[] | null, [string, KValue][] | null];
     const table = this.tables[tableIndex]!;
-    const stream: StreamRow = { table, generated, ingested, seq };
-    if (actor !== null) stream.actor = actor;
+    const stream: StreamRow = { table, generated, ingested, seq, row: undefined, actor: actor ?? undefined };
     if (values) {
       const codec = this.codec(table);
       const typed = values.map((value, i) => (value === null || codec.kinds[i] === 'value' ? value : codec.kinds[i] === 'datetime' ? new KDateTime(value as number) : new KTimespan(value as number)));

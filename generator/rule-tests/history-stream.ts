@@ -152,6 +152,8 @@ export class HistoryStream {
         this.step(state, limit);
         moved = true;
       }
+      // Past its last run (known with --now), a rule needs no record any more.
+      if (state.cursor > state.last) state.done = true;
     }
     if (moved) this.evict();
   }
@@ -248,7 +250,8 @@ export class HistoryStream {
     let nrt = false;
     let scheduled = false;
     for (const state of this.rules) {
-      if (state.done || !state.planned.tables.includes(row.table)) continue;
+      // With --now, a record generated after a rule's last run is in none of its windows.
+      if (state.done || row.generated > state.last || !state.planned.tables.includes(row.table)) continue;
       if (state.planned.schedule.by === 'ingestion') nrt = true;
       else scheduled = true;
     }
