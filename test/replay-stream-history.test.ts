@@ -4,6 +4,8 @@
  * order, jittered, shuffled, reversed or split over files, for every rule's windows, including a
  * rule that fires on silence and records ingested late.
  */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -257,6 +259,22 @@ describe('replay --history streamed gives what it gives in memory', () => {
     await expect(runReplay({ format: 'json', events: [file], history: true }, io, manifest, rules, sharedGlobals(), stop, { ...DEFAULT_TUNING, slackMs: 0, maxPending: 1, chunkRows: 50, chunkBytes: 512, tmpdir: parent })).rejects.toBeInstanceOf(Interrupted);
     expect(checkpoints).toBe(4);
     expect(await readdir(parent)).toEqual([]);
+  });
+
+  it.skipIf(process.platform === 'win32')('a pipe whose records are not in time order is refused, never replayed as empty', async () => {
+    const records = inOrder(Array.from({ length: 40 }, (_, i) => ({ second: i * 600, table: 0 as const, who: 2, what: 0, late: 0 }))).reverse();
+    const fifo = join(dir, `pipe-${Date.now()}`);
+    execFileSync('mkfifo', [fifo]);
+    const writer = createWriteStream(fifo);
+    // The replay stops reading at the first record out of place: the rest is a broken pipe.
+    writer.on('error', () => undefined);
+    writer.end(`[${records.map((r) => JSON.stringify(r)).join(',\n')}]`);
+    let stderr = '';
+    const io = { cwd: dir, stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) } };
+    const code = await runReplay({ format: 'json', events: [`SigninLogs=${fifo}`], history: true }, io, manifest, rules, sharedGlobals(), async () => undefined, { ...DEFAULT_TUNING, slackMs: 0 });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${fifo}: the records are not in time order (${fifo}[1] is older than records before it), and ${fifo} is not a file that can be read again`);
+    writer.destroy();
   });
 
   it('holds only the records the look-back windows can still read, however long the export', () => {

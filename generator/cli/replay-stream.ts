@@ -8,6 +8,7 @@
  * order as they stream (rule-tests/ordered-rows.ts); when a record comes too late for that, the
  * replay starts again and sorts the records on disk first (rule-tests/external-sort.ts).
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputRowError } from '../evaluate/input-rows.js';
 import type { Table } from '../evaluate/table.js';
@@ -218,6 +219,11 @@ export async function streamHistory(ctx: StreamContext, globals: Kusto.Language.
     if (!(error instanceof OutOfOrder)) throw error;
     const position = Math.floor(error.row.seq / 2 ** 40);
     const record = error.row.seq - position * 2 ** 40;
+    // Sorting reads the files again: a pipe cannot be read twice, and must not be read as empty.
+    for (const source of ctx.sources) {
+      const regular = await stat(resolve(ctx.cwd, source.file)).then((s) => s.isFile(), () => false);
+      if (!regular) throw new InputRowError(source.file, `the records are not in time order (${ctx.sources[position]!.file}[${record}] is older than records before it), and ${source.file} is not a file that can be read again to sort them on disk: save it to a file, or sort it by TimeGenerated, and replay that`);
+    }
     const tally = new ReadTally();
     const chunks = await SortedChunks.create(new RowCodec(ctx.schemas, columnsOf), ctx.tuning.chunkRows, ctx.tuning.tmpdir);
     try {

@@ -153,7 +153,7 @@ export class HistoryStream {
         moved = true;
       }
       // Past its last run (known with --now), a rule needs no record any more.
-      if (state.cursor > state.last) state.done = true;
+      if (state.cursor > state.last && !state.done) this.retire(state);
     }
     if (moved) this.evict();
   }
@@ -163,7 +163,7 @@ export class HistoryStream {
     const at = state.cursor;
     if (state.empty === 'fires' && (at - state.first) / state.every + 1 > MAX_RUNS) {
       state.overflow = true;
-      state.done = true;
+      this.retire(state);
       return;
     }
     const has = this.hasRecords(state, at);
@@ -224,7 +224,7 @@ export class HistoryStream {
     } catch (error) {
       if (!(error instanceof EvaluationError)) throw error;
       state.history.error = `${rule.id}: ${error.message}`;
-      state.done = true;
+      this.retire(state);
       return undefined;
     }
   }
@@ -245,13 +245,24 @@ export class HistoryStream {
     return rows;
   }
 
+  /** A rule evaluates no further run: it holds no record any more. */
+  private retire(state: RuleState): void {
+    state.done = true;
+    this.readers.clear();
+  }
+
+  /** The rules still running that read each table (made when first asked, again after a rule retires). */
+  private readonly readers = new Map<string, RuleState[]>();
+
   /** Keeps a record for the runs still to come that read its table. */
   private keep(row: StreamRow): void {
+    let readers = this.readers.get(row.table);
+    if (!readers) this.readers.set(row.table, (readers = this.rules.filter((state) => !state.done && state.planned.tables.includes(row.table))));
     let nrt = false;
     let scheduled = false;
-    for (const state of this.rules) {
+    for (const state of readers) {
       // With --now, a record generated after a rule's last run is in none of its windows.
-      if (state.done || row.generated > state.last || !state.planned.tables.includes(row.table)) continue;
+      if (row.generated > state.last) continue;
       if (state.planned.schedule.by === 'ingestion') nrt = true;
       else scheduled = true;
     }
