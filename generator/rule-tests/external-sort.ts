@@ -1,16 +1,17 @@
 /**
  * Records not in time order, sorted on disk in bounded memory: chunks of at most `chunkRows`
- * records are sorted in memory and written to a temporary folder as JSON lines, then read back
- * merged (a heap over the chunks), so memory holds one chunk while writing and a piece of each
- * chunk while merging. The fallback of a history replay whose export is not in time order.
+ * records are sorted in memory and written to a temporary folder, then read back merged (a heap
+ * over the chunks), so memory holds one chunk while writing and a piece of each chunk while merging.
+ * The fallback of a history replay whose export is not in time order.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { INGESTION_TIME, type Row } from '../evaluate/table.js';
-import { KDateTime, KTimespan, type KValue } from '../evaluate/values.js';
+import { parseClockTimespan, parseDateTime, type KValue } from '../evaluate/values.js';
 import type { ColumnSchema } from '../validate/kusto-schema.js';
 import { compareRows } from './ordered-rows.js';
 import type { StreamRow } from './stream-rows.js';
@@ -21,10 +22,21 @@ interface TableCodec {
   make: (values: readonly KValue[]) => Row;
 }
 
+type Encoded = [table: number, generated: number, ingested: number, seq: number, actor: string | null, values: unknown[] | null, extras: [string, KValue][] | null, ingestion: string | null];
+
+/** A datetime or timespan as the text Kusto prints for it (all its precision), and back. */
+const asText = (value: KValue): string | null => (value === null ? null : (value as { toJSON(): string }).toJSON());
+function fromText(kind: 'datetime' | 'timespan', text: string): KValue {
+  const value = kind === 'datetime' ? parseDateTime(text) : parseClockTimespan(text);
+  if (!value) throw new Error(`replay's sort on disk read back a ${kind} it cannot parse: ${text}`);
+  return value;
+}
+
 /**
- * Stream rows as JSON arrays and back: [table, generated, ingested, seq, actor, values, extras].
- * Datetime and timespan columns travel as milliseconds (the only values that are not JSON: dynamic
- * values read from JSON hold none), the row's other columns as a list of [name, value].
+ * Stream rows as bytes and back: V8's own serializer (structured clone: JSON-like values, bigints,
+ * a key named __proto__) of [table, generated, ingested, seq, actor, values, extras, ingestion].
+ * Datetime and timespan columns, and the hidden ingestion time, travel as the text Kusto prints
+ * for them, which keeps every digit of them; the row's other columns as a list of [name, value].
  */
 export class RowCodec {
   private readonly tables: string[] = [];
@@ -53,40 +65,50 @@ export class RowCodec {
     return codec;
   }
 
-  encode(row: StreamRow): string {
+  /** Rows as bytes: one serialization for many rows (a row at a time allocates far more). */
+  pack(rows: readonly StreamRow[]): Buffer {
+    return serialize(rows.map((row) => this.encode(row)));
+  }
+
+  unpack(bytes: Buffer): StreamRow[] {
+    return (deserialize(bytes) as Encoded[]).map((encoded) => this.decode(encoded));
+  }
+
+  private encode(row: StreamRow): Encoded {
     const codec = this.codec(row.table);
     let values: unknown[] | null = null;
     let extras: [string, KValue][] | null = null;
+    let ingestion: string | null = null;
     if (row.row) {
       const typed = row.row;
-      values = codec.columns.map((name, i) => {
-        const value = typed[name] ?? null;
-        return codec.kinds[i] === 'value' || value === null ? value : (value as KDateTime | KTimespan).ms;
-      });
+      values = codec.columns.map((name, i) => (codec.kinds[i] === 'value' ? (typed[name] ?? null) : asText(typed[name] ?? null)));
       const known = new Set(codec.columns);
       for (const name of Object.keys(typed)) {
         if (known.has(name) || name === INGESTION_TIME) continue;
         (extras ??= []).push([name, typed[name]!]);
       }
+      ingestion = asText(typed[INGESTION_TIME] ?? null);
     }
-    return JSON.stringify([this.tables.indexOf(row.table), row.generated, row.ingested, row.seq, row.actor ?? null, values, extras]);
+    return [this.tables.indexOf(row.table), row.generated, row.ingested, row.seq, row.actor ?? null, values, extras, ingestion];
   }
 
-  decode(line: string): StreamRow {
-    const [tableIndex, generated, ingested, seq, actor, values, extras] = JSON.parse(line) as [number, number, number, number, string | null, KValue[] | null, [string, KValue][] | null];
+  private decode([tableIndex, generated, ingested, seq, actor, values, extras, ingestion]: Encoded): StreamRow {
     const table = this.tables[tableIndex]!;
     const stream: StreamRow = { table, generated, ingested, seq, row: undefined, actor: actor ?? undefined };
     if (values) {
       const codec = this.codec(table);
-      const typed = values.map((value, i) => (value === null || codec.kinds[i] === 'value' ? value : codec.kinds[i] === 'datetime' ? new KDateTime(value as number) : new KTimespan(value as number)));
+      const typed = values.map((value, i) => (value === null || codec.kinds[i] === 'value' ? (value as KValue) : fromText(codec.kinds[i] as 'datetime' | 'timespan', value as string)));
       const row = codec.make(typed);
       for (const [name, value] of extras ?? []) row[name] = value;
-      row[INGESTION_TIME] = new KDateTime(ingested);
+      row[INGESTION_TIME] = ingestion === null ? null : fromText('datetime', ingestion);
       stream.row = row;
     }
     return stream;
   }
 }
+
+/** Rows serialized together in a chunk file. */
+const FRAME_ROWS = 1024;
 
 /** At most this many chunk files are read at once; more are first merged in groups into longer ones. */
 export const MAX_OPEN_CHUNKS = 128;
@@ -124,7 +146,7 @@ export class SortedChunks {
       const longer: string[] = [];
       for (let at = 0; at < this.files.length; at += this.maxOpen) {
         const group = this.files.slice(at, at + this.maxOpen);
-        const file = join(this.dir, `merged-${this.merges++}.jsonl`);
+        const file = join(this.dir, `merged-${this.merges++}.bin`);
         await this.write(file, this.mergedOf(group));
         await Promise.all(group.map((old) => rm(old, { force: true })));
         longer.push(file);
@@ -136,24 +158,30 @@ export class SortedChunks {
   private async spill(): Promise<void> {
     const rows = this.pending.sort(compareRows);
     this.pending = [];
-    const file = join(this.dir, `chunk-${this.written++}.jsonl`);
+    const file = join(this.dir, `chunk-${this.written++}.bin`);
     await this.write(file, [rows]);
     this.files.push(file);
   }
 
+  /** Writes rows as frames of up to FRAME_ROWS rows: a 4-byte length (little-endian), then their bytes. */
   private async write(file: string, batches: AsyncIterable<StreamRow[]> | Iterable<StreamRow[]>): Promise<void> {
     const out = createWriteStream(file);
-    let text = '';
+    let frame: StreamRow[] = [];
+    const flush = async () => {
+      const bytes = this.codec.pack(frame);
+      frame = [];
+      const length = Buffer.allocUnsafe(4);
+      length.writeUInt32LE(bytes.length);
+      if (!out.write(Buffer.concat([length, bytes]))) await once(out, 'drain');
+    };
     for await (const rows of batches) {
       for (const row of rows) {
-        text += `${this.codec.encode(row)}\n`;
-        if (text.length >= 1 << 20) {
-          if (!out.write(text)) await once(out, 'drain');
-          text = '';
-        }
+        frame.push(row);
+        if (frame.length >= FRAME_ROWS) await flush();
       }
     }
-    out.end(text);
+    if (frame.length > 0) await flush();
+    out.end();
     await once(out, 'finish');
   }
 
@@ -206,24 +234,21 @@ export class SortedChunks {
 
 /** A chunk file's rows, a batch per piece read. */
 async function* chunkRows(file: string, codec: RowCodec): AsyncGenerator<StreamRow[]> {
-  let rest = '';
-  for await (const piece of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }) as AsyncIterable<string>) {
-    const text = rest + piece;
-    const end = text.lastIndexOf('\n');
-    if (end === -1) {
-      rest = text;
-      continue;
-    }
-    rest = text.slice(end + 1);
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const piece of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+    const bytes = rest.length === 0 ? piece : Buffer.concat([rest, piece]);
     const rows: StreamRow[] = [];
-    let from = 0;
-    for (let at = text.indexOf('\n'); at !== -1 && at <= end; at = text.indexOf('\n', from)) {
-      rows.push(codec.decode(text.slice(from, at)));
-      from = at + 1;
+    let at = 0;
+    while (at + 4 <= bytes.length) {
+      const length = bytes.readUInt32LE(at);
+      if (at + 4 + length > bytes.length) break;
+      rows.push(...codec.unpack(bytes.subarray(at + 4, at + 4 + length)));
+      at += 4 + length;
     }
-    yield rows;
+    rest = bytes.subarray(at);
+    if (rows.length > 0) yield rows;
   }
-  if (rest !== '') yield [codec.decode(rest)];
+  if (rest.length > 0) throw new Error(`replay's sort on disk found ${file} cut short`);
 }
 
 /** A binary min-heap of rows (by time, then file order) with the chunk each came from. */
