@@ -64,12 +64,18 @@ function coerce(value: unknown, type: string, where: () => string): KValue {
  * table's schema. Absent columns are null ("" for strings); unknown columns are kept as given.
  */
 export function tableFromRecords(records: readonly unknown[], schema: readonly ColumnSchema[], source: string): Table {
-  const type = recordTyper(schema);
+  const types = new Map(schema.map((c) => [c.name, c.type]));
+  const newRow = rowFactory(schema);
   const rows: Row[] = new Array<Row>(records.length);
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputRowError(`${source}[${index}]`, 'each record must be an object of column names and values');
-    rows[index] = type(record as Readonly<Record<string, unknown>>, (name) => `${source}[${index}].${name}`);
+    const row = newRow();
+    for (const [name, value] of Object.entries(record)) {
+      const type = types.get(name);
+      row[name] = type === undefined ? fromJson(value) : coerce(value, type, () => `${source}[${index}].${name}`);
+    }
+    rows[index] = row;
   }
   return { columns: schema.map((c) => c.name), rows };
 }
