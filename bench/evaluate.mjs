@@ -100,7 +100,9 @@ console.log(`  ${runs.toLocaleString('en')} runs in ${historyMs.toFixed(0)} ms (
 
 // Notifications per use of an account over the real records in test/fixtures/real-logs (goal: 1):
 // replay --history as a user runs it, with the incidents Sentinel would group and the playbook's notifications.
-const { eventsTable, recordsFromText, mergeTables } = await dist('rule-tests/event-records.js');
+const { eventsTable, mergeTables } = await dist('rule-tests/event-records.js');
+const { recordsOfText } = await dist('replay-input/read-records.js');
+const { accountUses } = await dist('rule-tests/account-uses.js');
 const { attachIngestionTimes } = await dist('rule-tests/ingestion-time.js');
 const { modelHistory, notificationsPerUse } = await dist('rule-tests/history-model.js');
 const realManifest = parseManifest(readFileSync(join(root, 'test/fixtures/manifests/real-log-users.yaml'), 'utf8'), 'real-log-users.yaml', catalog.rules.map((r) => r.template.id)).manifest;
@@ -108,7 +110,7 @@ const realParts = [
   ['SigninLogs', 'test/fixtures/real-logs/msticpy_aad_logons_SigninLogs.LA.json'],
   ['AuditLogs', 'test/fixtures/real-logs/otrf_goldensaml_AADAuditEvents.LA.json'],
 ].map(([table, file]) => {
-  const rows = eventsTable(recordsFromText(readFileSync(join(root, file), 'utf8'), file), table, LOG_ANALYTICS_TABLES, file);
+  const rows = eventsTable(recordsOfText(readFileSync(join(root, file), 'utf8'), file), table, LOG_ANALYTICS_TABLES, file);
   attachIngestionTimes(rows, file);
   return { table, rows };
 });
@@ -116,7 +118,7 @@ const realEvents = mergeTables(realParts);
 const realRules = renderRulesWith(realManifest, catalog, 'inline').rules;
 start = process.hrtime.bigint();
 const realHistory = replayHistory(realRules, realManifest, realEvents, globals);
-const model = modelHistory(realRules, realManifest, realHistory, realEvents);
+const model = modelHistory(realRules, realManifest, realHistory, accountUses(realManifest, realEvents));
 const realMs = Number(process.hrtime.bigint() - start) / 1e6;
 const perUse = notificationsPerUse(model);
 const uses = model.accounts.reduce((n, a) => n + (a.objectId ? a.uses : 0), 0);

@@ -1,23 +1,22 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { InputRowError } from '../evaluate/input-rows.js';
-import type { Table } from '../evaluate/table.js';
 import { formatDateTime, KDateTime, parseDateTime } from '../evaluate/values.js';
 import { durationText } from '../render/durations.js';
 import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
-import { recordsOfText, sortRecords, WrongTableError } from '../replay-input/read-records.js';
-import { SHAPE_NAMES, type SourceShape } from '../replay-input/source-records.js';
+import { ExportFileError } from '../replay-input/export-file.js';
+import { WrongTableError } from '../replay-input/read-records.js';
+import { SHAPE_NAMES } from '../replay-input/source-records.js';
 import { alertFacts, alertTitle, readableTime } from '../report/alert-summary.js';
 import { colorsFor, type Colors } from '../report/text-report.js';
-import { eventsTable, EventsSpecError, mergeTables, parseEventsSpec } from '../rule-tests/event-records.js';
-import { attachIngestionTimes } from '../rule-tests/ingestion-time.js';
+import { EventsSpecError, parseEventsSpec } from '../rule-tests/event-records.js';
 import { modelHistory } from '../rule-tests/history-model.js';
-import { replayHistory, type HistoryResult } from '../rule-tests/replay-history.js';
+import type { HistoryResult } from '../rule-tests/replay-history.js';
 import { historyModelJson, historyModelText } from '../report/incident-report.js';
 import { replayRules, type ReplayResult, type UnseenTable } from '../rule-tests/replay.js';
+import { replayPlan } from '../rule-tests/replay-plan.js';
 import { LOG_ANALYTICS_TABLES } from '../validate/kusto-schema.js';
 import { terminalProgress } from './progress.js';
+import { DEFAULT_TUNING, streamClock, streamHistory, type ReadSummary, type StreamTuning } from './replay-stream.js';
 import { UsageError } from './usage-error.js';
 
 export interface ReplayIo {
@@ -26,14 +25,10 @@ export interface ReplayIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
-/** What was read: rows per table, how they came, and what was left out. */
-interface ReadEvents {
-  events: Map<string, Table>;
-  shapes: Map<SourceShape, number>;
-  skipped: Map<string, number>;
-}
-
-/** `breakglass replay`: read the record files (the only I/O), replay, print. */
+/**
+ * `breakglass replay`: stream the record files (the only I/O), replay, print. `tuning` is a seam
+ * for tests (small chunks and slack); users get DEFAULT_TUNING.
+ */
 export async function runReplay(
   args: { format: string; events: string[]; now?: string; history: boolean },
   io: ReplayIo,
@@ -41,8 +36,9 @@ export async function runReplay(
   rules: readonly RenderedRule[],
   globals: Kusto.Language.GlobalState,
   checkpoint: () => Promise<void>,
+  tuning: StreamTuning = DEFAULT_TUNING,
 ): Promise<number> {
-  const specs = args.events.map((spec) => {
+  const sources = args.events.map((spec) => {
     try {
       return parseEventsSpec(spec, LOG_ANALYTICS_TABLES);
     } catch (error) {
@@ -57,86 +53,71 @@ export async function runReplay(
     now = parsed.ms;
   }
   const progress = terminalProgress(io.stderr);
-  let read: ReadEvents;
+  const context = {
+    cwd: io.cwd,
+    sources,
+    plan: replayPlan(rules, globals, LOG_ANALYTICS_TABLES),
+    manifest,
+    schemas: LOG_ANALYTICS_TABLES,
+    tuning,
+    checkpoint,
+    progress: (label: string, done: number, total: number) => progress.update(label, done, total),
+  };
   try {
-    read = await readEvents(specs, io.cwd, (file, done, total) => progress.update(`reading ${file}`, done, total));
+    if (args.history) {
+      const { history, uses, summary } = await streamHistory(context, globals, now);
+      progress.clear();
+      await checkpoint();
+      const model = modelHistory(rules, manifest, history, uses);
+      if (args.format === 'json') io.stdout.write(`${JSON.stringify({ ...(historyJson(history, summary) as object), ...(historyModelJson(model, manifest) as object) }, null, 2)}\n`);
+      else io.stdout.write(`${historyText(history, rules, summary, colorsFor(io.stdout))}\n${historyModelText(model, rules, colorsFor(io.stdout))}\n`);
+      return history.rules.some((r) => r.error !== undefined) ? 1 : 0;
+    }
+    const { clock, events, summary } = await streamClock(context, now);
+    progress.clear();
+    await checkpoint();
+    const replay = replayRules(rules, manifest, events, globals, clock, (done, total) => progress.update('running the rules', done, total), summary.tables);
+    progress.clear();
+    if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, summary), null, 2)}\n`);
+    else io.stdout.write(`${replayText(replay, rules, summary, args.now !== undefined, colorsFor(io.stdout))}\n`);
+    return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
   } catch (error) {
     progress.clear();
+    if (error instanceof ExportFileError) throw new UsageError(error.message, 'replay');
     if (error instanceof WrongTableError) throw new UsageError(error.message, 'replay');
     if (!(error instanceof InputRowError)) throw error;
     io.stderr.write(`breakglass: ${error.message}\nNothing was replayed: fix the records and run again.\n`);
     return 1;
   }
-  progress.clear();
-  await checkpoint();
-  const { events } = read;
-  if (args.history) {
-    const history = replayHistory(rules, manifest, events, globals, now, (done, total) => progress.update('replaying the runs of each rule', done, total));
-    progress.clear();
-    await checkpoint();
-    const model = modelHistory(rules, manifest, history, events);
-    if (args.format === 'json') io.stdout.write(`${JSON.stringify({ ...(historyJson(history, read) as object), ...(historyModelJson(model, manifest) as object) }, null, 2)}\n`);
-    else io.stdout.write(`${historyText(history, rules, read, colorsFor(io.stdout))}\n${historyModelText(model, rules, colorsFor(io.stdout))}\n`);
-    return history.rules.some((r) => r.error !== undefined) ? 1 : 0;
-  }
-  const replay = replayRules(rules, manifest, events, globals, now, (done, total) => progress.update('running the rules', done, total));
-  progress.clear();
-  await checkpoint();
-  if (args.format === 'json') io.stdout.write(`${JSON.stringify(replayJson(replay, read), null, 2)}\n`);
-  else io.stdout.write(`${replayText(replay, rules, read, args.now !== undefined, colorsFor(io.stdout))}\n`);
-  return replay.rules.some((r) => r.error !== undefined) ? 1 : 0;
-}
-
-async function readEvents(specs: readonly { table?: string; file: string }[], cwd: string, reading: (file: string, done: number, total: number) => void): Promise<ReadEvents> {
-  const parts: { table: string; rows: Table }[] = [];
-  const shapes = new Map<SourceShape, number>();
-  const skipped = new Map<string, number>();
-  const ours = Object.keys(LOG_ANALYTICS_TABLES);
-  for (const spec of specs) {
-    reading(spec.file, 0, 0);
-    const text = await readFile(resolve(cwd, spec.file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read the events file ${spec.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, 'replay');
-    });
-    const sorted = sortRecords(recordsOfText(text, spec.file), spec.file, spec.table, ours, (done, total) => reading(`${spec.file} (records)`, done, total));
-    for (const [shape, n] of sorted.shapes) shapes.set(shape, (shapes.get(shape) ?? 0) + n);
-    for (const [table, n] of sorted.skipped) skipped.set(table, (skipped.get(table) ?? 0) + n);
-    for (const [table, rows] of sorted.rows) {
-      const typed = eventsTable(rows, table, LOG_ANALYTICS_TABLES, spec.file);
-      // An export's ingestion-time column (IngestionTime, _TimeReceived) becomes each record's ingestion time.
-      attachIngestionTimes(typed, spec.file);
-      parts.push({ table, rows: typed });
-    }
-  }
-  return { events: mergeTables(parts), shapes, skipped };
 }
 
 const time = (ms: number) => formatDateTime(new KDateTime(ms));
 
-function recordCounts(events: ReadonlyMap<string, Table>): Record<string, number> {
-  return Object.fromEntries([...events].map(([name, table]) => [name, table.rows.length]));
-}
-
-function inputJson(read: ReadEvents): Record<string, unknown> {
+function inputJson(read: ReadSummary): Record<string, unknown> {
   return {
-    records: recordCounts(read.events),
+    records: Object.fromEntries([...read.tables].map(([name, stats]) => [name, stats.records])),
     shapes: Object.fromEntries(read.shapes),
     ...(read.skipped.size > 0 ? { leftOut: Object.fromEntries(read.skipped) } : {}),
+    ...(read.sorted ? { sortedOnDisk: read.sorted } : {}),
   };
 }
 
 /** The first lines of either report: what was read, in what shape, and what was left out. */
-function inputLines(read: ReadEvents): string[] {
-  const counts = [...read.events].map(([name, table]) => `${table.rows.length} ${name}`).join(', ') || 'no';
+function inputLines(read: ReadSummary): string[] {
+  const counts = [...read.tables].map(([name, stats]) => `${stats.records} ${name}`).join(', ') || 'no';
   const shapes = [...read.shapes].map(([shape, n]) => (read.shapes.size > 1 ? `${n} ${SHAPE_NAMES[shape]}` : SHAPE_NAMES[shape])).join('; ');
   const lines = [`${counts} records (${shapes || 'none'})`];
   if (read.skipped.size > 0) {
     const total = [...read.skipped.values()].reduce((a, b) => a + b, 0);
     lines.push(`left out ${total} record${total === 1 ? '' : 's'} of tables the rules do not read: ${[...read.skipped].map(([t, n]) => `${t} ${n}`).join(', ')}`);
   }
+  if (read.sorted) {
+    lines.push(`the records are not in time order (${read.sorted.file}[${read.sorted.record}] is older than records before it): sorted on disk in ${read.sorted.chunks} chunk${read.sorted.chunks === 1 ? '' : 's'} first`);
+  }
   return lines;
 }
 
-function replayJson(replay: ReplayResult, read: ReadEvents): unknown {
+function replayJson(replay: ReplayResult, read: ReadSummary): unknown {
   return {
     now: time(replay.now),
     ...inputJson(read),
@@ -160,7 +141,7 @@ function unseenLine(u: UnseenTable, replay: ReplayResult, clockGiven: boolean): 
   return `note: no rule saw the ${u.records} ${u.table} record${u.records === 1 ? '' : 's'} (${span}): ${clock}, and the rules that read ${u.table} look back ${durationText(u.lookBackMs)}. Add --history to run every rule on its schedule over the whole span, or ${clockGiven ? 'move' : 'set'} --now.`;
 }
 
-function replayText(replay: ReplayResult, rules: readonly RenderedRule[], read: ReadEvents, clockGiven: boolean, colors: Colors): string {
+function replayText(replay: ReplayResult, rules: readonly RenderedRule[], read: ReadSummary, clockGiven: boolean, colors: Colors): string {
   const [records, ...rest] = inputLines(read);
   const lines = [`replay as of ${readableTime(replay.now)} over ${records}`, ...rest];
   const byId = new Map(rules.map((r) => [r.id, r]));
@@ -181,7 +162,7 @@ function replayText(replay: ReplayResult, rules: readonly RenderedRule[], read: 
   return lines.join('\n');
 }
 
-function historyJson(history: HistoryResult, read: ReadEvents): unknown {
+function historyJson(history: HistoryResult, read: ReadSummary): unknown {
   return {
     from: time(history.from),
     until: time(history.until),
@@ -198,7 +179,7 @@ function historyJson(history: HistoryResult, read: ReadEvents): unknown {
 /** A terminal shows the first alerts of a rule; --format json lists every one. */
 const ALERTS_SHOWN = 20;
 
-function historyText(history: HistoryResult, rules: readonly RenderedRule[], read: ReadEvents, colors: Colors): string {
+function historyText(history: HistoryResult, rules: readonly RenderedRule[], read: ReadSummary, colors: Colors): string {
   const [records, ...rest] = inputLines(read);
   const lines = [`replay of every scheduled run from ${readableTime(history.from)} to ${readableTime(history.until)} over ${records}`, ...rest];
   const byId = new Map(rules.map((r) => [r.id, r]));

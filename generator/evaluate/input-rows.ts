@@ -91,6 +91,36 @@ export function tableFromRecords(records: readonly unknown[], schema: readonly C
 }
 
 /**
+ * One record typed as tableFromRecords types each (for readers that stream an export record by
+ * record); `where` names a column of it in messages. With `only`, just those columns are read and
+ * the row holds just them (those of the schema at their default when absent).
+ */
+export function recordTyper(schema: readonly ColumnSchema[], only?: readonly string[]): (record: Readonly<Record<string, unknown>>, where: (column: string) => string) => Row {
+  const types = new Map(schema.map((c) => [c.name, c.type]));
+  const newRow = rowFactory(only ? schema.filter((c) => only.includes(c.name)) : schema);
+  if (only) {
+    return (record, where) => {
+      const row = newRow();
+      for (const name of only) {
+        const value = record[name];
+        if (value === undefined) continue;
+        const type = types.get(name);
+        row[name] = type === undefined ? fromJson(value) : coerce(value, type, () => where(name));
+      }
+      return row;
+    };
+  }
+  return (record, where) => {
+    const row = newRow();
+    for (const [name, value] of Object.entries(record)) {
+      const type = types.get(name);
+      row[name] = type === undefined ? fromJson(value) : coerce(value, type, () => where(name));
+    }
+    return row;
+  };
+}
+
+/**
  * A function that makes one row with every schema column at its default (null, "" for strings).
  * It is an object literal built once per schema because V8 keeps a literal's properties in the
  * object itself; a row filled key by key turns into a hash table past a dozen columns, which made

@@ -90,7 +90,7 @@ export function sortRecords(records: readonly unknown[], file: string, given: st
     const mapped = toLogAnalyticsRow(record);
     if ('problem' in mapped) throw new InputRowError(`${file}[${index}]`, mapped.problem);
     sorted.shapes.set(mapped.shape, (sorted.shapes.get(mapped.shape) ?? 0) + 1);
-    const table = given === undefined ? routed(mapped, file, index, tables) : checked(mapped, file, index, given);
+    const table = recordTable(mapped, file, index, given, tables);
     if (!tables.includes(table)) {
       sorted.skipped.set(table, (sorted.skipped.get(table) ?? 0) + 1);
       return;
@@ -100,6 +100,14 @@ export function sortRecords(records: readonly unknown[], file: string, given: st
     sorted.rows.set(table, list);
   });
   return sorted;
+}
+
+/**
+ * The table a mapped record goes to: the one given on the command line (a record that says it is of
+ * another is refused, WrongTableError), or, without one, the one the record names.
+ */
+export function recordTable(mapped: MappedRecord, file: string, index: number, given: string | undefined, tables: readonly string[]): string {
+  return given === undefined ? routed(mapped, file, index, tables) : checked(mapped, file, index, given);
 }
 
 function describe(mapped: MappedRecord): string {

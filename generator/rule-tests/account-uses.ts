@@ -22,6 +22,13 @@ export interface AccountUse {
 
 const SIGNIN_TABLES = ['SigninLogs', 'AADNonInteractiveUserSignInLogs'];
 
+/** The columns a record's actor is read from, per table: what a streaming reader must keep to find uses. */
+export const ACTOR_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  SigninLogs: ['UserId', 'UserPrincipalName'],
+  AADNonInteractiveUserSignInLogs: ['UserId', 'UserPrincipalName'],
+  AuditLogs: ['InitiatedBy'],
+};
+
 function text(value: KValue | undefined): string {
   return typeof value === 'string' ? value.toLowerCase() : '';
 }
@@ -35,15 +42,46 @@ function property(value: KValue | undefined, ...path: string[]): KValue | undefi
   return at;
 }
 
-/** The manifest account (object id) a record is the activity of, if any. */
-function actorOf(table: string, row: Row, byId: Set<string>, byUpn: Map<string, string>): string | undefined {
-  const [id, upn] = SIGNIN_TABLES.includes(table)
-    ? [text(row['UserId']), text(row['UserPrincipalName'])]
-    : table === 'AuditLogs'
-      ? [text(property(row['InitiatedBy'], 'user', 'id')), text(property(row['InitiatedBy'], 'user', 'userPrincipalName'))]
-      : ['', ''];
-  if (byId.has(id)) return id;
-  return byUpn.get(upn);
+/** Finds the manifest account (object id, lower case) a record is the activity of, if any. */
+export function actorFinder(manifest: Manifest): (table: string, row: Row) => string | undefined {
+  const byId = new Set(manifest.accounts.map((a) => a.objectId.toLowerCase()));
+  const byUpn = new Map(manifest.accounts.map((a) => [a.userPrincipalName.toLowerCase(), a.objectId.toLowerCase()]));
+  return (table, row) => {
+    const [id, upn] = SIGNIN_TABLES.includes(table)
+      ? [text(row['UserId']), text(row['UserPrincipalName'])]
+      : table === 'AuditLogs'
+        ? [text(property(row['InitiatedBy'], 'user', 'id')), text(property(row['InitiatedBy'], 'user', 'userPrincipalName'))]
+        : ['', ''];
+    if (byId.has(id)) return id;
+    return byUpn.get(upn);
+  };
+}
+
+/**
+ * The uses of the accounts from their activity given in time order, one record at a time: what a
+ * replay that streams its records keeps instead of the records (a few numbers per use).
+ */
+export class AccountUseTracker {
+  private readonly current = new Map<string, AccountUse>();
+  private readonly all: AccountUse[] = [];
+
+  /** Activity of the account `objectId` at `time` (ms), no earlier than the activity given before. */
+  add(objectId: string, time: number): void {
+    const current = this.current.get(objectId);
+    if (current && time - current.end <= USE_GAP_MINUTES * 60_000) {
+      current.end = time;
+      current.records++;
+      return;
+    }
+    const use = { objectId, start: time, end: time, records: 1 };
+    this.current.set(objectId, use);
+    this.all.push(use);
+  }
+
+  /** Every use so far, by start (then account). */
+  uses(): AccountUse[] {
+    return [...this.all].sort((a, b) => a.start - b.start || a.objectId.localeCompare(b.objectId));
+  }
 }
 
 /**
@@ -51,33 +89,16 @@ function actorOf(table: string, row: Row, byId: Set<string>, byUpn: Map<string, 
  * notifications are measured against (one per use is the goal). Pure.
  */
 export function accountUses(manifest: Manifest, events: ReadonlyMap<string, Table>): AccountUse[] {
-  const byId = new Set(manifest.accounts.map((a) => a.objectId.toLowerCase()));
-  const byUpn = new Map(manifest.accounts.map((a) => [a.userPrincipalName.toLowerCase(), a.objectId.toLowerCase()]));
-  const times = new Map<string, number[]>();
+  const actorOf = actorFinder(manifest);
+  const activity: { objectId: string; time: number }[] = [];
   for (const [table, { rows }] of events) {
     for (const row of rows) {
-      const actor = actorOf(table, row, byId, byUpn);
+      const actor = actorOf(table, row);
       const time = row['TimeGenerated'];
-      if (actor === undefined || !(time instanceof KDateTime)) continue;
-      const list = times.get(actor);
-      if (list) list.push(time.ms);
-      else times.set(actor, [time.ms]);
+      if (actor !== undefined && time instanceof KDateTime) activity.push({ objectId: actor, time: time.ms });
     }
   }
-  const gap = USE_GAP_MINUTES * 60_000;
-  const uses: AccountUse[] = [];
-  for (const [objectId, list] of times) {
-    list.sort((a, b) => a - b);
-    let current: AccountUse | undefined;
-    for (const time of list) {
-      if (current && time - current.end <= gap) {
-        current.end = time;
-        current.records++;
-      } else {
-        current = { objectId, start: time, end: time, records: 1 };
-        uses.push(current);
-      }
-    }
-  }
-  return uses.sort((a, b) => a.start - b.start || a.objectId.localeCompare(b.objectId));
+  const tracker = new AccountUseTracker();
+  for (const { objectId, time } of activity.sort((a, b) => a.time - b.time)) tracker.add(objectId, time);
+  return tracker.uses();
 }

@@ -1,7 +1,6 @@
-import type { Table } from '../evaluate/table.js';
 import type { Manifest } from '../manifest/types.js';
 import type { RenderedRule } from '../render/sentinel-rule.js';
-import { accountUses, type AccountUse } from './account-uses.js';
+import type { AccountUse } from './account-uses.js';
 import { modelAlerts, type ModelledAlert } from './alert-model.js';
 import { modelIncidents, type ModelledIncident } from './incident-model.js';
 import type { HistoryResult } from './replay-history.js';
@@ -49,13 +48,13 @@ export function breakGlassAccountsOf(alert: ModelledAlert, manifest: Manifest): 
 /**
  * Replay's history turned into what people would see: the alerts each run raises, the incidents
  * Sentinel folds them into and the notifications the playbook sends, per rule and per account, next
- * to the uses of each account in the records. Pure.
+ * to the uses of each account in the records (account-uses.ts: accountUses over tables in memory,
+ * AccountUseTracker over records streamed). Pure.
  */
-export function modelHistory(rules: readonly RenderedRule[], manifest: Manifest, history: HistoryResult, events: ReadonlyMap<string, Table>): HistoryModel {
+export function modelHistory(rules: readonly RenderedRule[], manifest: Manifest, history: HistoryResult, uses: readonly AccountUse[]): HistoryModel {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const alerts = history.rules.flatMap((h) => (byId.has(h.ruleId) && h.error === undefined ? modelAlerts(byId.get(h.ruleId)!, h) : []));
   const incidents = modelIncidents(rules, alerts);
-  const uses = accountUses(manifest, events);
   const ruleSummaries = history.rules.map((h): RuleSummary => {
     const own = incidents.filter((i) => i.ruleId === h.ruleId);
     return { ruleId: h.ruleId, alerts: alerts.filter((a) => a.ruleId === h.ruleId).length, incidents: own.length, notifications: own.reduce((n, i) => n + i.notifications.length, 0) };
@@ -85,7 +84,7 @@ export function modelHistory(rules: readonly RenderedRule[], manifest: Manifest,
       summary.notifications += incident.notifications.length;
     }
   }
-  return { alerts, incidents, uses, rules: ruleSummaries, accounts: [...summaries.values()] };
+  return { alerts, incidents, uses: [...uses], rules: ruleSummaries, accounts: [...summaries.values()] };
 }
 
 /** Notifications per use of a break-glass account over the whole replay (the goal is 1); undefined without uses. */

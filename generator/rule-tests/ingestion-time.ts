@@ -1,6 +1,6 @@
 import { InputRowError } from '../evaluate/input-rows.js';
 import { INGESTION_TIME, type Table } from '../evaluate/table.js';
-import { KDateTime, parseDateTime } from '../evaluate/values.js';
+import { KDateTime, parseDateTime, type KValue } from '../evaluate/values.js';
 
 /**
  * Columns an export may carry the ingestion time in: `IngestionTime` is what
@@ -12,28 +12,35 @@ export const INGESTION_TIME_COLUMNS = ['IngestionTime', '_TimeReceived'] as cons
 
 /**
  * Sets every row's hidden $IngestionTime (what ingestion_time() reads and replay's windows use):
- * from the first ingestion-time column the records carry, else its TimeGenerated, that is, as if
+ * from the first ingestion-time column the row carries, else its TimeGenerated, that is, as if
  * ingested the moment it was generated. A value that is not a datetime, or earlier than the
- * record's TimeGenerated, stops with the file and record named. Returns the column used, if any.
- * Changes the rows in place: they are the loader's own, made moments before.
+ * record's TimeGenerated, stops with the file and record named. Changes the rows in place: they
+ * are the loader's own, made moments before.
  */
-export function attachIngestionTimes(table: Table, source: string): string | undefined {
-  const column = INGESTION_TIME_COLUMNS.find((name) => table.rows.some((row) => row[name] !== undefined && row[name] !== null && row[name] !== ''));
+export function attachIngestionTimes(table: Table, source: string): void {
   table.rows.forEach((row, index) => {
-    const generated = row['TimeGenerated'];
-    const given = column === undefined ? undefined : row[column];
-    if (given === undefined || given === null || given === '') {
-      row[INGESTION_TIME] = generated instanceof KDateTime ? generated : null;
-      return;
-    }
-    const parsed = given instanceof KDateTime ? given : typeof given === 'string' ? parseDateTime(given) : null;
-    if (!parsed) throw new InputRowError(`${source}[${index}].${column}`, `${JSON.stringify(given)} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`);
-    if (generated instanceof KDateTime && parsed.ms < generated.ms) {
-      throw new InputRowError(`${source}[${index}].${column}`, `the record was ingested (${parsed.toJSON()}) before it was generated (${generated.toJSON()}); the columns may be swapped`);
-    }
-    row[INGESTION_TIME] = parsed;
+    row[INGESTION_TIME] = ingestionTime(row, row['TimeGenerated'] ?? null, (column) => `${source}[${index}].${column}`);
   });
-  return column;
+}
+
+/**
+ * A record's ingestion time, from the first of INGESTION_TIME_COLUMNS it has a value in (`given`
+ * holds the record's values: a typed row, or the export's record as read), else its TimeGenerated.
+ * Throws InputRowError naming the column (by `where`) for a value that is not a datetime or is
+ * earlier than `generated`.
+ */
+export function ingestionTime(given: Readonly<Record<string, unknown>>, generated: KValue, where: (column: string) => string): KDateTime | null {
+  for (const column of INGESTION_TIME_COLUMNS) {
+    const value = given[column];
+    if (value === undefined || value === null || value === '') continue;
+    const parsed = value instanceof KDateTime ? value : typeof value === 'string' ? parseDateTime(value) : null;
+    if (!parsed) throw new InputRowError(where(column), `${JSON.stringify(value)} is not a datetime (use ISO 8601, e.g. 2026-11-25T09:58:00Z)`);
+    if (generated instanceof KDateTime && parsed.ms < generated.ms) {
+      throw new InputRowError(where(column), `the record was ingested (${parsed.toJSON()}) before it was generated (${generated.toJSON()}); the columns may be swapped`);
+    }
+    return parsed;
+  }
+  return generated instanceof KDateTime ? generated : null;
 }
 
 /** When a row was ingested: its $IngestionTime, else its TimeGenerated; undefined when it has neither. */

@@ -8,6 +8,7 @@ import { resultRows, type ResultRows } from './rule-cases.js';
 import { runSchedule } from './run-schedule.js';
 import { TimeIndex } from './time-index.js';
 import { watchlistTables } from './watchlist-tables.js';
+import { ruleTables } from './replay.js';
 
 export interface HistoryAlert {
   /** When the run that raised it happened (ms since the epoch). */
@@ -50,6 +51,11 @@ function firstGap(taken: readonly number[], first: number, last: number, every: 
 /** No replay runs more than this many times per rule: 1-minute (NRT) runs over almost four years. */
 export const MAX_RUNS = 2_000_000;
 
+/** Why a rule that fires on an empty window is not replayed over a span of more than MAX_RUNS runs. */
+export function overflowError(ruleId: string, start: number, end: number, every: number): string {
+  return `${ruleId}: fires on an empty window, and the records span ${Math.round((end - start) / 86_400_000)} days: more than ${MAX_RUNS} runs every ${every / 60_000} minutes to evaluate; replay a shorter export`;
+}
+
 /**
  * Replays the records as time passing: every enabled rule runs on its own schedule (run-schedule.ts:
  * NRT every minute over what was ingested in it, scheduled every queryFrequency over its
@@ -89,15 +95,14 @@ export function replayHistory(
           if (fires(table.rows.length, rule.template.triggerOperator, rule.template.triggerThreshold)) history.alerts.push({ at, result: resultRows(table) });
         };
         history.runs = (last - first) / every + 1;
-        // The tables the rule declares it reads (requiredDataConnectors): records of others never change its result.
-        const declared = rule.template.requiredDataConnectors.flatMap((c) => c.dataTypes);
-        const withRecords = index.runsWithRecords(schedule, first, last, declared.length > 0 ? new Set(declared) : undefined);
+        // The tables the query reads (Kusto.Language): records of others never change its result.
+        const withRecords = index.runsWithRecords(schedule, first, last, new Set(ruleTables(rule, globals)));
         // An empty run: what the first one gives, unless it fires (then every one is evaluated, in order).
         const firstEmpty = firstGap(withRecords, first, last, every);
         const emptyFires = firstEmpty !== undefined && fires(query.run({ tables: index.runWindow(schedule, firstEmpty), watchlists, now: firstEmpty }).rows.length, rule.template.triggerOperator, rule.template.triggerThreshold);
         if (emptyFires) {
           // Only a rule that fires on silence is evaluated at every run, so only then does the span cost.
-          if (history.runs > MAX_RUNS) return { ...history, runs: 0, error: `${rule.id}: fires on an empty window, and the records span ${Math.round((end - start) / 86_400_000)} days: more than ${MAX_RUNS} runs every ${every / 60_000} minutes to evaluate; replay a shorter export` };
+          if (history.runs > MAX_RUNS) return { ...history, runs: 0, error: overflowError(rule.id, start, end, every) };
           for (let at = first; at <= last; at += every) evaluate(at);
         } else for (const at of withRecords) evaluate(at);
       } catch (error) {

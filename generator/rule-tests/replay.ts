@@ -42,6 +42,30 @@ export interface ReplayResult {
   unseen: UnseenTable[];
 }
 
+/** How many records of a table were read, and their oldest and newest TimeGenerated (ms since the epoch). */
+export interface TableStats {
+  records: number;
+  oldest: number;
+  newest: number;
+}
+
+/** The stats of tables held in memory (rows without a TimeGenerated are counted, not timed). */
+export function tableStats(events: ReadonlyMap<string, Table>): Map<string, TableStats> {
+  const stats = new Map<string, TableStats>();
+  for (const [name, table] of events) {
+    let newest = -Infinity;
+    let oldest = Infinity;
+    for (const row of table.rows) {
+      const time = row['TimeGenerated'];
+      if (!(time instanceof KDateTime)) continue;
+      newest = Math.max(newest, time.ms);
+      oldest = Math.min(oldest, time.ms);
+    }
+    stats.set(name, { records: table.rows.length, oldest, newest });
+  }
+  return stats;
+}
+
 /** The workspace tables a rule reads, as Kusto.Language resolves its query. */
 export function ruleTables(rule: RenderedRule, globals: Kusto.Language.GlobalState): string[] {
   return analyzeQuery(rule.query.text, globals).tables;
@@ -60,6 +84,7 @@ export function replayRules(
   globals: Kusto.Language.GlobalState,
   now?: number,
   onRule?: (done: number, total: number) => void,
+  stats: ReadonlyMap<string, TableStats> = tableStats(events),
 ): ReplayResult {
   const index = new TimeIndex(events);
   const clock = now ?? index.span()?.newest ?? 0;
@@ -86,18 +111,10 @@ export function replayRules(
       }
     });
   const unseen: UnseenTable[] = [];
-  for (const [name, table] of events) {
+  for (const [name, table] of stats) {
     const entry = seen.get(name);
-    if (!entry || entry.inWindow > 0 || table.rows.length === 0) continue;
-    let newest = -Infinity;
-    let oldest = Infinity;
-    for (const row of table.rows) {
-      const time = row['TimeGenerated'];
-      if (!(time instanceof KDateTime)) continue;
-      newest = Math.max(newest, time.ms);
-      oldest = Math.min(oldest, time.ms);
-    }
-    unseen.push({ table: name, records: table.rows.length, newest, oldest, lookBackMs: entry.lookBackMs });
+    if (!entry || entry.inWindow > 0 || table.records === 0) continue;
+    unseen.push({ table: name, records: table.records, newest: table.newest, oldest: table.oldest, lookBackMs: entry.lookBackMs });
   }
   return { now: clock, rules: replays, unseen };
 }

@@ -22,6 +22,13 @@ export interface QueryAnalysis {
   crossResource: { call: string; line: number; column: number }[];
   /** The workspace tables the query reads, by name, in the order first met. */
   tables: string[];
+  /**
+   * The columns the query refers to by name (every column a name resolves to, the columns those
+   * came from through a join or union, the result's columns, column_ifexists() names); `all` when
+   * it reads columns it does not name (`*`, pack_all(), search, find, getschema, evaluate, a
+   * wildcard), so every column counts.
+   */
+  columns: { names: string[]; all: boolean };
 }
 
 const CROSS_RESOURCE_FUNCTIONS = new Set(['workspace', 'app', 'resource', 'cluster', 'database', 'adx', 'arg']);
@@ -63,7 +70,7 @@ function analyzeNew(text: string, globals: Kusto.Language.GlobalState): QueryAna
     if (!severity) continue;
     diagnostics.push({ severity, code: d.Code ?? 'KS000', message: d.Message ?? '', offset: d.Start, length: d.Length, ...position(d.Start) });
   }
-  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position), tables: tablesRead(code, globals) };
+  return { diagnostics, outputColumns: resultColumns(code), scansAllTables: findFullScans(code, position), crossResource: findCrossResource(code, position), tables: tablesRead(code, globals), columns: columnsRead(code) };
 }
 
 function tablesRead(code: Kusto.Language.KustoCode, globals: Kusto.Language.GlobalState): string[] {
@@ -75,6 +82,59 @@ function tablesRead(code: Kusto.Language.KustoCode, globals: Kusto.Language.Glob
     if (symbol instanceof K.Symbols.TableSymbol && globals.IsDatabaseTable(symbol) && symbol.Name) found.add(symbol.Name);
   });
   return [...found];
+}
+
+/** Functions that read every column of their row without naming them. */
+const ALL_COLUMN_FUNCTIONS = new Set(['pack_all', 'bag_pack_all']);
+
+function columnsRead(code: Kusto.Language.KustoCode): QueryAnalysis['columns'] {
+  const K = kustoLanguage();
+  const SK = K.Syntax.SyntaxKind;
+  const names = new Set<string>();
+  let all = false;
+  const add = (column: Kusto.Language.Symbols.ColumnSymbol | null) => {
+    if (!column?.Name || names.has(column.Name)) return;
+    names.add(column.Name);
+    const originals = column.OriginalColumns;
+    for (let i = 0; i < (originals?.Count ?? 0); i++) add(originals!.getItem(i));
+  };
+  code.Syntax?.WalkElements((element) => {
+    switch (element.Kind) {
+      case SK.NameReference: {
+        const symbol = (element as Kusto.Language.Syntax.NameReference).ReferencedSymbol;
+        if (symbol instanceof K.Symbols.ColumnSymbol) add(symbol);
+        return;
+      }
+      case SK.StarExpression:
+      case SK.WildcardedName:
+      case SK.SearchOperator:
+      case SK.FindOperator:
+      case SK.GetSchemaOperator:
+      case SK.EvaluateOperator:
+        all = true;
+        return;
+      case SK.FunctionCallExpression: {
+        const call = element as Kusto.Language.Syntax.FunctionCallExpression;
+        const name = (call.Name?.SimpleName ?? '').toLowerCase();
+        if (ALL_COLUMN_FUNCTIONS.has(name)) all = true;
+        if (name === 'column_ifexists') {
+          const first = (call.ArgumentList?.Expressions?.getItem(0) as Kusto.Language.Syntax.SeparatedElement$1<Kusto.Language.Syntax.Expression> | null | undefined)?.Element$1;
+          const literal = first?.LiteralValue;
+          if (typeof literal === 'string') names.add(literal);
+          else all = true;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  });
+  const result = code.ResultType;
+  if (result instanceof K.Symbols.TableSymbol) {
+    const list = result.Columns;
+    for (let i = 0; i < (list?.Count ?? 0); i++) add(list!.getItem(i));
+  }
+  return { names: [...names], all };
 }
 
 function resultColumns(code: Kusto.Language.KustoCode): Map<string, string> | undefined {
