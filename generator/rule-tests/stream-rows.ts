@@ -2,6 +2,7 @@ import { InputRowError, recordTyper } from '../evaluate/input-rows.js';
 import { INGESTION_TIME, type Row } from '../evaluate/table.js';
 import { KDateTime } from '../evaluate/values.js';
 import type { Manifest } from '../manifest/types.js';
+import { MAX_DATETIME_TICKS, MIN_DATETIME_TICKS, TICKS_PER_MS } from '../evaluate/values.js';
 import { MAX_NESTING, nestsDeeperThan } from '../replay-input/json-records.js';
 import type { TableSchemas } from '../validate/kusto-schema.js';
 import { actorFinder } from './account-uses.js';
@@ -23,11 +24,11 @@ export interface StreamRow {
 }
 
 /**
- * Kusto's datetime range: 0001-01-01 to 9999-12-31 23:59:59.9999999
- * (learn.microsoft.com/kusto/query/scalar-data-types/datetime). A time outside it is no time.
+ * Kusto's datetime range, in whole milliseconds, from the engine's (one source): 0001-01-01 to
+ * 9999-12-31 23:59:59.9999999 (learn.microsoft.com/kusto/query/scalar-data-types/datetime).
  */
-export const MIN_DATETIME_MS = -62_135_596_800_000;
-export const MAX_DATETIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+export const MIN_DATETIME_MS = Number(MIN_DATETIME_TICKS / TICKS_PER_MS);
+export const MAX_DATETIME_MS = Number(MAX_DATETIME_TICKS / TICKS_PER_MS);
 
 /** `seq` of record `index` of the file at `position` on the command line. */
 export function sequence(position: number, index: number): number {
