@@ -74,25 +74,19 @@ function coerce(value: unknown, type: string, where: () => string): KValue {
  * table's schema. Absent columns are null ("" for strings); unknown columns are kept as given.
  */
 export function tableFromRecords(records: readonly unknown[], schema: readonly ColumnSchema[], source: string): Table {
-  const types = new Map(schema.map((c) => [c.name, c.type]));
-  const newRow = rowFactory(schema);
+  const typed = recordTyper(schema);
   const rows: Row[] = new Array<Row>(records.length);
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputRowError(`${source}[${index}]`, 'each record must be an object of column names and values');
-    const row = newRow();
-    for (const [name, value] of Object.entries(record)) {
-      const type = types.get(name);
-      row[name] = type === undefined ? fromJson(value) : coerce(value, type, () => `${source}[${index}].${name}`);
-    }
-    rows[index] = row;
+    rows[index] = typed(record as Readonly<Record<string, unknown>>, (name) => `${source}[${index}].${name}`);
   }
   return { columns: schema.map((c) => c.name), types: schema.map((c) => c.type), rows };
 }
 
 /**
- * One record typed as tableFromRecords types each (for readers that stream an export record by
- * record); `where` names a column of it in messages. With `only`, just those columns are read and
+ * One record typed (tableFromRecords types each with it; readers that stream an export use it
+ * record by record); `where` names a column of it in messages. With `only`, just those columns are read and
  * the row holds just them (those of the schema at their default when absent).
  */
 export function recordTyper(schema: readonly ColumnSchema[], only?: readonly string[]): (record: Readonly<Record<string, unknown>>, where: (column: string) => string) => Row {
