@@ -1,6 +1,7 @@
 import type { ExpectedValue, RuleTestCase, TriggerOperator } from '../catalog/rule-template.js';
 import type { Row, Table } from '../evaluate/table.js';
 import { KDateTime, parseDateTime, toKustoString, type KValue } from '../evaluate/values.js';
+import { unmatchedExpected } from './row-matching.js';
 
 /** Whether a result of `count` rows makes an alert, by the rule's trigger. */
 export function fires(count: number, operator: TriggerOperator, threshold: number): boolean {
@@ -43,20 +44,9 @@ export function matchesValue(actual: KValue, expected: ExpectedValue): boolean {
   return actual !== null && toKustoString(actual) === expected;
 }
 
-/** Expected rows that get no result row of their own (a maximum bipartite matching, Kuhn's). */
+/** Expected rows that get no result row of their own. */
 function unmatchedRows(expected: readonly Record<string, ExpectedValue>[], actual: readonly Row[]): number[] {
-  const fits = expected.map((want) => actual.map((row) => Object.entries(want).every(([column, value]) => matchesValue(row[column] ?? null, value))));
-  const owner = new Array<number>(actual.length).fill(-1);
-  const assign = (e: number, seen: boolean[]): boolean => {
-    for (let a = 0; a < actual.length; a++) {
-      if (!fits[e]![a] || seen[a]) continue;
-      seen[a] = true;
-      if (owner[a] === -1 || assign(owner[a]!, seen)) {
-        owner[a] = e;
-        return true;
-      }
-    }
-    return false;
-  };
-  return expected.map((_, e) => e).filter((e) => !assign(e, new Array<boolean>(actual.length).fill(false)));
+  return unmatchedExpected(expected.length, actual.length, (e, a) =>
+    Object.entries(expected[e]!).every(([column, value]) => matchesValue(actual[a]![column] ?? null, value)),
+  );
 }

@@ -1,5 +1,6 @@
 import type { QueryResult } from '../../../generator/index.js';
 import { cellText, docDateTimeTicks, docTimespanTicks, headerText, isElision, parseDocJson, type DocJson } from './doc-values.js';
+import { unmatchedExpected } from '../../../generator/rule-tests/row-matching.js';
 
 /**
  * Does a result equal the output a documentation page prints for the query? Only presentation is
@@ -48,23 +49,9 @@ export function compareOutput(result: QueryResult, expected: ExpectedOutput, ord
     return ok;
   }
   if (!elided && result.rows.length !== expectedRows.length) return differs(`expected ${expectedRows.length} rows, got ${result.rows.length}: ${JSON.stringify(result.rows.slice(0, 5))}`);
-  // Every expected row needs a result row of its own: a maximum bipartite matching (Kuhn's).
-  const fits = expectedRows.map((want) => result.rows.map((got) => rowMatches(want, got)));
-  const owner = new Array<number>(result.rows.length).fill(-1);
-  const assign = (e: number, seen: boolean[]): boolean => {
-    for (let a = 0; a < result.rows.length; a++) {
-      if (!fits[e]![a] || seen[a]) continue;
-      seen[a] = true;
-      if (owner[a] === -1 || assign(owner[a]!, seen)) {
-        owner[a] = e;
-        return true;
-      }
-    }
-    return false;
-  };
-  for (let e = 0; e < expectedRows.length; e++) {
-    if (!assign(e, new Array<boolean>(result.rows.length).fill(false))) return differs(`no result row matches expected row ${JSON.stringify(expectedRows[e])}; got ${JSON.stringify(result.rows.slice(0, 8))}`);
-  }
+  // Every expected row needs a result row of its own.
+  const unmatched = unmatchedExpected(expectedRows.length, result.rows.length, (e, a) => rowMatches(expectedRows[e]!, result.rows[a]!));
+  if (unmatched.length > 0) return differs(`no result row matches expected row ${JSON.stringify(expectedRows[unmatched[0]!])}; got ${JSON.stringify(result.rows.slice(0, 8))}`);
   return ok;
 }
 
